@@ -1,0 +1,7 @@
+from . import models
+from . import wizard
+
+
+def _post_init_hook(env):
+    # Classify existing customers soon after installation, in the cron's own transaction.
+    env.ref("crm_lifecycle.ir_cron_lifecycle_refresh")._trigger()

@@ -9,8 +9,22 @@
     "depends": ["sale_crm", "sale_management", "mail", "base_automation", "survey"],
     "data": [
         "security/crm_lifecycle_security.xml",
+        "security/ir.model.access.csv",
+        "data/crm_lifecycle_stage_data.xml",
+        "data/ir_cron_data.xml",
+        "wizard/crm_lifecycle_lock_wizard_views.xml",
+        "views/crm_lifecycle_stage_views.xml",
+        "views/crm_lifecycle_history_views.xml",
+        "views/crm_lifecycle_run_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
         "views/crm_lifecycle_menus.xml",
     ],
+    "demo": [
+        "data/crm_lifecycle_demo.xml",
+    ],
+    "post_init_hook": "_post_init_hook",
     "assets": {
         "web.assets_tests": [
             "crm_lifecycle/static/tests/tours/*.js",

@@ -1,0 +1,504 @@
+import logging
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Columns written on res.partner by a refresh, copied to the commercial entity's contacts.
+METRIC_COLUMNS = (
+    "first_order_date",
+    "last_order_date",
+    "order_count",
+    "orders_last_year",
+    "revenue_last_year",
+    "total_revenue",
+    "average_order_value",
+    "customer_lifetime_value",
+)
+RFM_COLUMNS = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "rfm_segment")
+STAGE_COLUMNS = ("lifecycle_stage_id", "lifecycle_stage_date")
+# rfm_segment by recency score (keys) and frequency score (position 1 to 5 in each list).
+RFM_SEGMENT_MATRIX = {
+    1: ("hibernating", "hibernating", "at_risk", "at_risk", "cannot_lose"),
+    2: ("hibernating", "hibernating", "at_risk", "at_risk", "cannot_lose"),
+    3: ("about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"),
+    4: ("promising", "potential_loyalist", "potential_loyalist", "loyal", "loyal"),
+    5: ("new", "potential_loyalist", "potential_loyalist", "champion", "champion"),
+}
+CHUNK_SIZE = 20000
+# Key of the advisory lock that makes preparing a run single-worker ("crm_lifecycle" as a number).
+PREPARE_LOCK_KEY = 0x63726D6C6966
+
+
+def _assignments(columns, source):
+    return SQL(", ").join(SQL("%s = %s", SQL.identifier(col), SQL.identifier(source, col)) for col in columns)
+
+
+def _differs(columns, left, right):
+    return SQL(" OR ").join(
+        SQL("%s IS DISTINCT FROM %s", SQL.identifier(left, col), SQL.identifier(right, col)) for col in columns
+    )
+
+
+class CrmLifecycleRun(models.Model):
+    """One full refresh of the customer lifecycle: a log for admins and the unit of resumption.
+
+    A run is prepared in one transaction (every commercial entity's metrics, RFM scores, lifetime value
+    and stage computed by one set-based query, the changed ones stored as run lines cut in chunks), then
+    applied chunk by chunk, each chunk in its own transaction. A run killed half-way resumes with the
+    chunks it had not finished; two workers share the chunks (SKIP LOCKED).
+    """
+
+    _name = "crm.lifecycle.run"
+    _description = "Customer Lifecycle Refresh"
+    _order = "id desc"
+    _rec_name = "date"
+
+    date = fields.Date(required=True, readonly=True)
+    state = fields.Selection(
+        [("apply", "Running"), ("done", "Done"), ("cancel", "Abandoned")],
+        default="apply",
+        required=True,
+        readonly=True,
+    )
+    date_start = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    date_end = fields.Datetime(readonly=True)
+    chunk_count = fields.Integer(readonly=True)
+    changed_count = fields.Integer(string="Customers Updated", readonly=True)
+    stage_change_count = fields.Integer(string="Stage Changes", readonly=True)
+    error_count = fields.Integer(string="Errors", readonly=True)
+    note = fields.Text(readonly=True)
+
+    # ------------------------------------------------------------------
+    # Settings and the metrics query (shared by the nightly run and order events)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_lifecycle_params(self, company, full=True):
+        """Query parameters for one company: its date, its thresholds and UTC instants of day starts."""
+        today, tz = company._get_lifecycle_today()
+        zone = pytz.timezone(tz)
+
+        def younger_than(days):
+            """First UTC instant of the local day from which an order is younger than `days` days."""
+            local = zone.localize(datetime.combine(today - timedelta(days=days - 1), time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        retention = company.clv_retention_rate or None
+        if not full and retention is None:
+            retention = company.clv_retention_estimate or 0.5
+        return {
+            "company_id": company.id,
+            "default_company_id": self.env.company.id,
+            "currency_id": company.currency_id.id,
+            "digits": company.currency_id.decimal_places,
+            "today": today,
+            "tz": tz,
+            "new_days": company.lifecycle_new_days,
+            "active_days": company.lifecycle_active_days,
+            "churn_days": company.lifecycle_churn_days,
+            "loyal_min": company.lifecycle_loyal_min_orders,
+            "year_start": younger_than(365),
+            "prev_year_start": younger_than(730),
+            "rfm_start": younger_than(company.rfm_window_days),
+            "margin": company.clv_margin_rate,
+            "discount": company.clv_discount_rate,
+            "horizon": company.clv_horizon_years,
+            "retention": retention,
+        }
+
+    @api.model
+    def _get_metrics_query(self, params, partner_ids=None):
+        """SELECT computing, per commercial entity, every lifecycle value and the stage it should have.
+
+        Without partner_ids: every commercial entity of params' company that has orders, an open
+        pipeline or lifecycle values to reset, with RFM scores relative to all of them and the retention
+        rate estimated from them. With partner_ids (commercial entities): only those, RFM scores kept.
+        Columns: partner_id, METRIC_COLUMNS, RFM_COLUMNS, stage_id, stage_date, old_stage_id, locked,
+        retention_rate.
+        """
+        full = partner_ids is None
+        p = params
+        amount = SQL(
+            "COALESCE(so.amount_untaxed::numeric / NULLIF(so.currency_rate, 0)::numeric,"
+            " CASE WHEN so.currency_id = %s THEN so.amount_untaxed::numeric END)",
+            p["currency_id"],
+        )
+        only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if not full else SQL()
+        only_cp = SQL("AND id IN %s", tuple(partner_ids)) if not full else SQL()
+        if full:
+            retention = SQL(
+                """SELECT COALESCE(%s::float,
+                       (COUNT(*) FILTER (WHERE ordered_prev_year AND orders_last_year > 0))::float
+                       / NULLIF(COUNT(*) FILTER (WHERE ordered_prev_year), 0),
+                       0.5) AS rate
+                     FROM base""",
+                p["retention"],
+            )
+            rfm = SQL(
+                """SELECT partner_id,
+                          CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
+                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_frequency))::int AS f,
+                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_monetary))::int AS m
+                     FROM base
+                    WHERE order_count > 0"""
+            )
+        else:
+            retention = SQL("SELECT %s::float AS rate", p["retention"])
+            rfm = SQL(
+                """SELECT partner_id, old_r AS r, old_f AS f, old_m AS m
+                     FROM base
+                    WHERE order_count > 0"""
+            )
+        return SQL(
+            """
+            WITH agg AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       MIN(so.date_order) AS first_dt,
+                       MAX(so.date_order) AS last_dt,
+                       COUNT(*) AS order_count,
+                       COUNT(*) FILTER (WHERE so.date_order >= %(year_start)s) AS orders_last_year,
+                       SUM(%(amount)s) FILTER (WHERE so.date_order >= %(year_start)s) AS revenue_last_year,
+                       SUM(%(amount)s) AS total_revenue,
+                       COUNT(*) FILTER (WHERE so.date_order >= %(rfm_start)s) AS rfm_frequency,
+                       SUM(%(amount)s) FILTER (WHERE so.date_order >= %(rfm_start)s) AS rfm_monetary,
+                       BOOL_OR(so.date_order >= %(prev_year_start)s AND so.date_order < %(year_start)s)
+                           AS ordered_prev_year
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' %(only)s
+                 GROUP BY p.commercial_partner_id
+            ), pipeline AS (
+                SELECT p.commercial_partner_id AS partner_id
+                  FROM crm_lead l
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.active AND l.won_status = 'pending' %(only)s
+                 UNION
+                SELECT p.commercial_partner_id
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state IN ('draft', 'sent') %(only)s
+            ), cand AS (
+                SELECT partner_id FROM agg
+                 UNION
+                SELECT partner_id FROM pipeline
+                 UNION
+                SELECT id FROM res_partner
+                 WHERE id = commercial_partner_id
+                   AND (lifecycle_stage_id IS NOT NULL OR order_count > 0) %(only_cp)s
+            ), base AS (
+                SELECT cp.id AS partner_id,
+                       COALESCE(cp.lifecycle_locked, FALSE) AS locked,
+                       cp.lifecycle_stage_id AS old_stage_id,
+                       os.code AS old_code,
+                       cp.lifecycle_stage_date AS old_stage_date,
+                       cp.rfm_recency_score AS old_r,
+                       cp.rfm_frequency_score AS old_f,
+                       cp.rfm_monetary_score AS old_m,
+                       (a.first_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS first_order_date,
+                       (a.last_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS last_order_date,
+                       COALESCE(a.order_count, 0) AS order_count,
+                       COALESCE(a.orders_last_year, 0) AS orders_last_year,
+                       ROUND(COALESCE(a.revenue_last_year, 0), %(digits)s) AS revenue_last_year,
+                       ROUND(COALESCE(a.total_revenue, 0), %(digits)s) AS total_revenue,
+                       COALESCE(a.rfm_frequency, 0) AS rfm_frequency,
+                       COALESCE(a.rfm_monetary, 0) AS rfm_monetary,
+                       COALESCE(a.ordered_prev_year, FALSE) AS ordered_prev_year,
+                       pl.partner_id IS NOT NULL AS has_pipeline
+                  FROM cand c
+                  JOIN res_partner cp ON cp.id = c.partner_id
+                  LEFT JOIN agg a ON a.partner_id = c.partner_id
+                  LEFT JOIN pipeline pl ON pl.partner_id = c.partner_id
+                  LEFT JOIN crm_lifecycle_stage os ON os.id = cp.lifecycle_stage_id
+                 WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
+            ), retention AS (
+                %(retention)s
+            ), rfm AS (
+                %(rfm)s
+            ), staged AS (
+                SELECT b.*, rfm.r, rfm.f, rfm.m,
+                       CASE
+                           WHEN b.order_count = 0 THEN CASE WHEN b.has_pipeline THEN 'prospect' END
+                           WHEN b.old_code = 'churned'
+                                AND b.last_order_date >= COALESCE(b.old_stage_date, b.last_order_date)
+                                AND %(today)s - b.last_order_date < %(new_days)s THEN 'won_back'
+                           WHEN b.old_code = 'won_back'
+                                AND %(today)s - COALESCE(b.old_stage_date, b.last_order_date) < %(new_days)s
+                                THEN 'won_back'
+                           WHEN %(today)s - b.first_order_date < %(new_days)s THEN 'new'
+                           WHEN %(today)s - b.last_order_date < %(active_days)s
+                                AND b.orders_last_year >= %(loyal_min)s THEN 'loyal'
+                           WHEN %(today)s - b.last_order_date < %(active_days)s THEN 'active'
+                           WHEN %(today)s - b.last_order_date <= %(churn_days)s THEN 'at_risk'
+                           ELSE 'churned'
+                       END AS new_code
+                  FROM base b
+                  LEFT JOIN rfm ON rfm.partner_id = b.partner_id
+            )
+            SELECT s.partner_id,
+                   s.first_order_date,
+                   s.last_order_date,
+                   s.order_count,
+                   s.orders_last_year,
+                   s.revenue_last_year,
+                   s.total_revenue,
+                   CASE WHEN s.order_count > 0 THEN ROUND(s.total_revenue / s.order_count, %(digits)s) ELSE 0 END
+                       AS average_order_value,
+                   ROUND((s.revenue_last_year * %(margin)s * CASE
+                       WHEN ret.rate / (1 + %(discount)s) = 1 THEN %(horizon)s
+                       ELSE (1 - POWER(ret.rate / (1 + %(discount)s), %(horizon)s)) / (1 - ret.rate / (1 + %(discount)s))
+                   END)::numeric, %(digits)s) AS customer_lifetime_value,
+                   s.r AS rfm_recency_score,
+                   s.f AS rfm_frequency_score,
+                   s.m AS rfm_monetary_score,
+                   CASE WHEN s.r IS NOT NULL AND s.f IS NOT NULL
+                        THEN (%(rfm_matrix)s::varchar[])[(s.r - 1) * 5 + s.f]
+                   END AS rfm_segment,
+                   CASE WHEN s.locked THEN s.old_stage_id ELSE st.id END AS stage_id,
+                   CASE
+                       WHEN s.locked OR st.id IS NOT DISTINCT FROM s.old_stage_id THEN s.old_stage_date
+                       WHEN s.new_code = 'won_back' THEN s.last_order_date
+                       WHEN st.id IS NULL THEN NULL
+                       ELSE %(today)s
+                   END AS stage_date,
+                   s.old_stage_id,
+                   s.locked,
+                   ret.rate AS retention_rate
+              FROM staged s
+             CROSS JOIN retention ret
+              LEFT JOIN crm_lifecycle_stage st ON st.code = s.new_code
+            """,
+            amount=amount,
+            only=only,
+            only_cp=only_cp,
+            retention=retention,
+            rfm=rfm,
+            rfm_matrix=[segment for r in range(1, 6) for segment in RFM_SEGMENT_MATRIX[r]],
+            **{key: value for key, value in p.items() if key != "retention"},
+        )
+
+    # ------------------------------------------------------------------
+    # The nightly run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_refresh(self, chunk_size=CHUNK_SIZE):
+        """Refresh every customer's lifecycle values; resumable and safe with concurrent workers."""
+        run = self._prepare_run(chunk_size)
+        if run:
+            run._apply_chunks()
+
+    @api.model
+    def _prepare_run(self, chunk_size=CHUNK_SIZE):
+        """Return the open run of today, or compute a new one (one transaction, committed)."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", PREPARE_LOCK_KEY))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Lifecycle refresh: another worker is preparing a run")
+            return self.browse()
+        today = fields.Date.context_today(self)
+        for stale in self.search([("state", "=", "apply")]):
+            if stale.date == today:
+                return stale
+            stale._abandon(self.env._("Not finished on its day; replaced by a newer run."))
+        run = self.create({"date": today, "state": "apply"})
+        self.env.flush_all()
+        companies = self.env["res.company"].sudo().search([])
+        for company in companies:
+            params = self._get_lifecycle_params(company)
+            query = self._get_metrics_query(params)
+            columns = (*METRIC_COLUMNS, *RFM_COLUMNS, "stage_id", "stage_date")
+            partner_columns = (*METRIC_COLUMNS, *RFM_COLUMNS, "lifecycle_stage_id", "lifecycle_stage_date")
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    WITH q AS (%(query)s), changed AS (
+                        INSERT INTO crm_lifecycle_run_line (run_id, chunk, partner_id, locked, old_stage_id, %(cols)s)
+                        SELECT %(run_id)s,
+                               (ROW_NUMBER() OVER (ORDER BY q.partner_id) - 1) / %(chunk_size)s
+                                   + COALESCE((SELECT MAX(chunk) + 1 FROM crm_lifecycle_run_line
+                                                WHERE run_id = %(run_id)s), 0),
+                               q.partner_id, q.locked, q.old_stage_id, %(q_cols)s
+                          FROM q
+                          JOIN res_partner p ON p.id = q.partner_id
+                         WHERE %(differs)s
+                        RETURNING 1
+                    )
+                    SELECT (SELECT COUNT(*) FROM changed), (SELECT MAX(retention_rate) FROM q)
+                    """,
+                    query=query,
+                    cols=SQL(", ").join(map(SQL.identifier, columns)),
+                    q_cols=SQL(", ").join(SQL.identifier("q", col) for col in columns),
+                    run_id=run.id,
+                    chunk_size=chunk_size,
+                    differs=SQL(" OR ").join(
+                        SQL("%s IS DISTINCT FROM %s", SQL.identifier("p", pcol), SQL.identifier("q", qcol))
+                        for pcol, qcol in zip(partner_columns, columns, strict=True)
+                    ),
+                )
+            )
+            retention = rows[0][1]
+            if retention is not None and not company.clv_retention_rate:
+                company.clv_retention_estimate = retention
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk)
+                   SELECT DISTINCT run_id, chunk FROM crm_lifecycle_run_line WHERE run_id = %s""",
+                run.id,
+            )
+        )
+        run.chunk_count = self.env.cr.rowcount
+        self.env["ir.cron"]._commit_progress(remaining=run.chunk_count)
+        return run
+
+    def _abandon(self, note):
+        self.ensure_one()
+        self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s", self.id))
+        self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s", self.id))
+        self.write({"state": "cancel", "date_end": fields.Datetime.now(), "note": note})
+
+    def _apply_chunks(self):
+        """Apply the run's chunks one transaction each, taking only chunks no other worker holds."""
+        self.ensure_one()
+        first_run = not self.search_count([("state", "=", "done")], limit=1)
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT chunk FROM crm_lifecycle_run_chunk WHERE run_id = %s
+                       ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                    self.id,
+                )
+            )
+            row = self.env.cr.fetchone()
+            if not row:
+                break
+            changed, stage_changes, errors = self._apply_chunk(row[0], initial=first_run)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_lifecycle_run
+                          SET changed_count = COALESCE(changed_count, 0) + %s,
+                              stage_change_count = COALESCE(stage_change_count, 0) + %s,
+                              error_count = COALESCE(error_count, 0) + %s
+                        WHERE id = %s""",
+                    changed,
+                    stage_changes,
+                    errors,
+                    self.id,
+                )
+            )
+            self.env.cr.execute(
+                SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s AND chunk = %s", self.id, row[0])
+            )
+            self.env.cr.execute(
+                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, row[0])
+            )
+            self.invalidate_recordset(["changed_count", "stage_change_count", "error_count"])
+            if not self.env["ir.cron"]._commit_progress(1):
+                return  # out of time: the cron runner calls us again and we resume here
+        self.env.cr.execute(SQL("SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = %s LIMIT 1", self.id))
+        if self.env.cr.fetchone():
+            return  # another worker still holds a chunk; it finishes the run
+        self.env["res.partner"]._lifecycle_sync_contacts()
+        self.write({"state": "done", "date_end": fields.Datetime.now()})
+        self.env["ir.cron"]._commit_progress(0)
+
+    def _apply_chunk(self, chunk, initial=False):
+        """Write one chunk's changed values; stage changes go through the ORM (tracking, automations)."""
+        partner_columns = (*METRIC_COLUMNS, *RFM_COLUMNS)
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET %(assign)s
+                     FROM crm_lifecycle_run_line l
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                      AND p.commercial_partner_id = l.partner_id
+                      AND (%(differs)s)""",
+                assign=_assignments(partner_columns, "l"),
+                run_id=self.id,
+                chunk=chunk,
+                differs=_differs(partner_columns, "p", "l"),
+            )
+        )
+        changed = self.env.cr.rowcount
+        self.env["res.partner"].invalidate_model(list(partner_columns))
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id, l.stage_id, l.stage_date, p.lifecycle_stage_id
+                     FROM crm_lifecycle_run_line l
+                     JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.run_id = %s AND l.chunk = %s
+                      AND NOT COALESCE(p.lifecycle_locked, FALSE)
+                      AND (p.lifecycle_stage_id IS DISTINCT FROM l.stage_id
+                           OR p.lifecycle_stage_date IS DISTINCT FROM l.stage_date)""",
+                self.id,
+                chunk,
+            )
+        )
+        moves = self.env.cr.fetchall()
+        first = []
+        if initial:
+            # First classification after installation: customers without a stage get theirs set-based,
+            # with a history line but without a chatter message or automation per customer.
+            first = [move for move in moves if not move[3]]
+            self.env["res.partner"]._lifecycle_set_stages_sql(first)
+            moves = [move for move in moves if move[3]]
+        errors = self.env["res.partner"]._lifecycle_apply_stage_changes(moves, reason="time")
+        return changed, len(moves) - errors + len(first), errors
+
+    @api.model
+    def _log_stage_error(self, partner_id, stage_id):
+        _logger.exception("Lifecycle: could not move partner %s to stage %s", partner_id, stage_id)
+
+    @api.autovacuum
+    def _gc_lifecycle_runs(self):
+        """Keep a year of run logs."""
+        old = self.search([("date", "<", fields.Date.subtract(fields.Date.today(), days=365))])
+        old.unlink()
+
+
+class CrmLifecycleRunLine(models.Model):
+    """Values a run will write for one changed commercial entity (technical, short-lived)."""
+
+    _name = "crm.lifecycle.run.line"
+    _description = "Customer Lifecycle Refresh Line"
+    _log_access = False
+
+    run_id = fields.Many2one("crm.lifecycle.run", required=True, ondelete="cascade")
+    chunk = fields.Integer(required=True)
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
+    locked = fields.Boolean()
+    old_stage_id = fields.Many2one("crm.lifecycle.stage", ondelete="set null")
+    stage_id = fields.Many2one("crm.lifecycle.stage", ondelete="set null")
+    stage_date = fields.Date()
+    first_order_date = fields.Date()
+    last_order_date = fields.Date()
+    order_count = fields.Integer()
+    orders_last_year = fields.Integer()
+    revenue_last_year = fields.Float(digits=(16, 6))
+    total_revenue = fields.Float(digits=(16, 6))
+    average_order_value = fields.Float(digits=(16, 6))
+    customer_lifetime_value = fields.Float(digits=(16, 6))
+    rfm_recency_score = fields.Integer()
+    rfm_frequency_score = fields.Integer()
+    rfm_monetary_score = fields.Integer()
+    rfm_segment = fields.Char()
+
+    _run_chunk_idx = models.Index("(run_id, chunk)")
+
+
+class CrmLifecycleRunChunk(models.Model):
+    """A chunk of a run still to apply; workers claim chunks with FOR UPDATE SKIP LOCKED."""
+
+    _name = "crm.lifecycle.run.chunk"
+    _description = "Customer Lifecycle Refresh Chunk"
+    _log_access = False
+
+    run_id = fields.Many2one("crm.lifecycle.run", required=True, ondelete="cascade", index=True)
+    chunk = fields.Integer(required=True)
+
+    _run_chunk_unique = models.Constraint("UNIQUE(run_id, chunk)", "A chunk exists once per run.")

@@ -1,0 +1,98 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    lifecycle_new_days = fields.Integer(
+        string="New Customer Period (days)",
+        default=90,
+        help="A customer whose first order is younger than this is New.",
+    )
+    lifecycle_active_days = fields.Integer(
+        string="Active Period (days)",
+        default=180,
+        help="A customer whose last order is younger than this is Active (or Loyal).",
+    )
+    lifecycle_churn_days = fields.Integer(
+        string="Churn Period (days)",
+        default=365,
+        help="A customer whose last order is older than this has Churned.",
+    )
+    lifecycle_loyal_min_orders = fields.Integer(
+        string="Loyal Minimum Orders",
+        default=3,
+        help="Orders in the last 365 days that make an active customer Loyal.",
+    )
+    rfm_window_days = fields.Integer(
+        string="RFM Window (days)",
+        default=730,
+        help="Frequency and monetary scores count the orders of this many last days.",
+    )
+    clv_margin_rate = fields.Float(string="CLV Margin Rate", default=0.30, digits=(16, 4))
+    clv_discount_rate = fields.Float(string="CLV Discount Rate", default=0.10, digits=(16, 4))
+    clv_horizon_years = fields.Integer(string="CLV Horizon (years)", default=5)
+    clv_retention_rate = fields.Float(
+        string="CLV Retention Rate",
+        digits=(16, 4),
+        help="Share of customers who buy again the next year. Leave empty (0) to estimate it from the orders.",
+    )
+    clv_retention_estimate = fields.Float(
+        string="Estimated Retention Rate",
+        digits=(16, 4),
+        readonly=True,
+        default=0.5,
+        help="Retention estimated by the last lifecycle refresh: customers who ordered in the year before "
+        "last and ordered again in the last year.",
+    )
+
+    @api.constrains(
+        "lifecycle_new_days",
+        "lifecycle_active_days",
+        "lifecycle_churn_days",
+        "lifecycle_loyal_min_orders",
+        "rfm_window_days",
+        "clv_margin_rate",
+        "clv_discount_rate",
+        "clv_horizon_years",
+        "clv_retention_rate",
+    )
+    def _check_lifecycle_settings(self):
+        for company in self:
+            problems = []
+            if company.lifecycle_new_days <= 0:
+                problems.append(("lifecycle_new_days", self.env._("must be greater than 0")))
+            if company.lifecycle_active_days < company.lifecycle_new_days:
+                problems.append(
+                    ("lifecycle_active_days", self.env._("must be at least the New Customer Period"))
+                )
+            if company.lifecycle_churn_days <= company.lifecycle_active_days:
+                problems.append(("lifecycle_churn_days", self.env._("must be longer than the Active Period")))
+            if company.lifecycle_loyal_min_orders < 1:
+                problems.append(("lifecycle_loyal_min_orders", self.env._("must be at least 1")))
+            if company.rfm_window_days <= 0:
+                problems.append(("rfm_window_days", self.env._("must be greater than 0")))
+            if not 0 <= company.clv_margin_rate <= 1:
+                problems.append(("clv_margin_rate", self.env._("must be between 0 and 1")))
+            if not 0 <= company.clv_discount_rate < 1:
+                problems.append(("clv_discount_rate", self.env._("must be at least 0 and below 1")))
+            if not 1 <= company.clv_horizon_years <= 50:
+                problems.append(("clv_horizon_years", self.env._("must be between 1 and 50")))
+            if not 0 <= company.clv_retention_rate <= 1:
+                problems.append(("clv_retention_rate", self.env._("must be between 0 and 1")))
+            if problems:
+                field_name, message = problems[0]
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s %(problem)s.",
+                        field=self._fields[field_name].get_description(self.env)["string"],
+                        problem=message,
+                    )
+                )
+
+    def _get_lifecycle_today(self):
+        """The company's date: today in the timezone of the company (its partner), else the user's."""
+        self.ensure_one()
+        tz = self.partner_id.tz or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz)), tz

@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    lifecycle_new_days = fields.Integer(related="company_id.lifecycle_new_days", readonly=False)
+    lifecycle_active_days = fields.Integer(related="company_id.lifecycle_active_days", readonly=False)
+    lifecycle_churn_days = fields.Integer(related="company_id.lifecycle_churn_days", readonly=False)
+    lifecycle_loyal_min_orders = fields.Integer(related="company_id.lifecycle_loyal_min_orders", readonly=False)
+    rfm_window_days = fields.Integer(related="company_id.rfm_window_days", readonly=False)
+    clv_margin_rate = fields.Float(related="company_id.clv_margin_rate", readonly=False)
+    clv_discount_rate = fields.Float(related="company_id.clv_discount_rate", readonly=False)
+    clv_horizon_years = fields.Integer(related="company_id.clv_horizon_years", readonly=False)
+    clv_retention_rate = fields.Float(related="company_id.clv_retention_rate", readonly=False)
+    clv_retention_estimate = fields.Float(related="company_id.clv_retention_estimate")

@@ -1,0 +1,292 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+
+from .crm_lifecycle_run import METRIC_COLUMNS, RFM_COLUMNS, _assignments, _differs
+
+RFM_SEGMENTS = [
+    ("champion", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential_loyalist", "Potential Loyalists"),
+    ("new", "New Customers"),
+    ("promising", "Promising"),
+    ("need_attention", "Need Attention"),
+    ("about_to_sleep", "About to Sleep"),
+    ("at_risk", "At Risk"),
+    ("cannot_lose", "Cannot Lose Them"),
+    ("hibernating", "Hibernating"),
+]
+CONTACT_COLUMNS = (
+    *METRIC_COLUMNS,
+    *RFM_COLUMNS,
+    "lifecycle_stage_id",
+    "lifecycle_stage_date",
+    "lifecycle_locked",
+    "lifecycle_lock_reason",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    lifecycle_stage_id = fields.Many2one(
+        "crm.lifecycle.stage",
+        string="Lifecycle Stage",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        group_expand="_read_group_lifecycle_stage_ids",
+    )
+    lifecycle_stage_code = fields.Char(related="lifecycle_stage_id.code", string="Lifecycle Stage Code")
+    lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False)
+    lifecycle_locked = fields.Boolean(
+        string="Stage Locked",
+        readonly=True,
+        copy=False,
+        help="A locked customer keeps its stage until a manager unlocks it.",
+    )
+    lifecycle_lock_reason = fields.Char(string="Lock Reason", readonly=True, copy=False)
+    lifecycle_history_ids = fields.One2many("crm.lifecycle.history", "partner_id", string="Stage History")
+    lifecycle_history_count = fields.Integer(compute="_compute_lifecycle_history_count", string="Stage Moves")
+    lifecycle_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_lifecycle_currency_id", string="Lifecycle Currency"
+    )
+    first_order_date = fields.Date(readonly=True, copy=False)
+    last_order_date = fields.Date(readonly=True, copy=False, index=True)
+    order_count = fields.Integer(string="Confirmed Orders", readonly=True, copy=False)
+    orders_last_year = fields.Integer(string="Orders (Last 365 Days)", readonly=True, copy=False)
+    revenue_last_year = fields.Monetary(
+        string="Revenue (Last 365 Days)", currency_field="lifecycle_currency_id", readonly=True, copy=False
+    )
+    total_revenue = fields.Monetary(
+        string="Total Revenue", currency_field="lifecycle_currency_id", readonly=True, copy=False
+    )
+    average_order_value = fields.Monetary(
+        string="Average Order Value", currency_field="lifecycle_currency_id", readonly=True, copy=False
+    )
+    rfm_recency_score = fields.Integer(string="Recency Score", readonly=True, copy=False, aggregator="avg")
+    rfm_frequency_score = fields.Integer(string="Frequency Score", readonly=True, copy=False, aggregator="avg")
+    rfm_monetary_score = fields.Integer(string="Monetary Score", readonly=True, copy=False, aggregator="avg")
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True)
+    customer_lifetime_value = fields.Monetary(
+        string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False
+    )
+
+    @api.model
+    def _read_group_lifecycle_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    def _compute_lifecycle_currency_id(self):
+        for partner in self:
+            partner.lifecycle_currency_id = (partner.company_id or self.env.company).currency_id
+
+    def _compute_lifecycle_history_count(self):
+        counts = dict(
+            self.env["crm.lifecycle.history"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.lifecycle_history_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.constrains("lifecycle_locked", "lifecycle_lock_reason")
+    def _check_lifecycle_lock_reason(self):
+        for partner in self:
+            if partner.lifecycle_locked and not (partner.lifecycle_lock_reason or "").strip():
+                raise ValidationError(self.env._("Locking the lifecycle stage of %s needs a reason.", partner.name))
+
+    def write(self, vals):
+        if (
+            {"lifecycle_locked", "lifecycle_lock_reason"} & vals.keys()
+            and not self.env.su
+            and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager")
+        ):
+            raise AccessError(self.env._("Only Customer Care managers can lock or unlock a lifecycle stage."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _check_lifecycle_manager(self):
+        if not self.env.user.has_group("crm_lifecycle.group_crm_care_manager"):
+            raise AccessError(self.env._("Only Customer Care managers can do this."))
+
+    def action_lifecycle_refresh(self):
+        """Button "Refresh now": recompute the selected customers' metrics and stage at once."""
+        self._check_lifecycle_manager()
+        self.sudo()._lifecycle_refresh(reason="manual")
+        return True
+
+    def action_lifecycle_unlock(self):
+        self._check_lifecycle_manager()
+        partners = self.commercial_partner_id.filtered("lifecycle_locked")
+        partners.write({"lifecycle_locked": False, "lifecycle_lock_reason": False})
+        partners.sudo()._lifecycle_refresh(reason="manual")
+        return True
+
+    def action_lifecycle_lock(self):
+        self._check_lifecycle_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Lock Lifecycle Stage"),
+            "res_model": "crm.lifecycle.lock.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id[:1].id,
+                "default_stage_id": self.commercial_partner_id[:1].lifecycle_stage_id.id,
+            },
+        }
+
+    def action_view_lifecycle_history(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_lifecycle_history_action")
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {"search_default_group_by_date": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Refresh of selected customers (order events, buttons, merges)
+    # ------------------------------------------------------------------
+
+    def _lifecycle_refresh(self, reason="order", orders=None):
+        """Recompute metrics and stage of these partners' commercial entities, in this transaction.
+
+        A constant number of queries whatever the customers' order history: one statement computes and
+        writes the metrics of every entity of a company, then only stage changes go through the ORM.
+        RFM scores are relative to all customers and are left to the nightly run.
+        """
+        partners = self.commercial_partner_id
+        if not partners:
+            return
+        by_company = defaultdict(list)
+        for partner in partners:
+            by_company[partner.company_id or self.env.company].append(partner.id)
+        run_model = self.env["crm.lifecycle.run"]
+        columns = (*METRIC_COLUMNS, *RFM_COLUMNS)
+        moves = []
+        self.env.flush_all()  # the query reads orders, leads and partners as this transaction left them
+        for company, partner_ids in by_company.items():
+            params = run_model._get_lifecycle_params(company, full=False)
+            moves += self.env.execute_query(
+                SQL(
+                    """
+                    WITH q AS (%(query)s), upd AS (
+                        UPDATE res_partner p SET %(assign)s
+                          FROM q
+                         WHERE p.commercial_partner_id = q.partner_id AND (%(differs)s)
+                    )
+                    SELECT q.partner_id, q.stage_id, q.stage_date, q.old_stage_id
+                      FROM q
+                     WHERE NOT q.locked AND q.stage_id IS DISTINCT FROM q.old_stage_id
+                    """,
+                    query=run_model._get_metrics_query(params, partner_ids),
+                    assign=_assignments(columns, "q"),
+                    differs=_differs(columns, "p", "q"),
+                )
+            )
+        self.invalidate_model(list(columns))
+        order_by_partner = {order.partner_id.commercial_partner_id.id: order.id for order in orders or ()}
+        self._lifecycle_apply_stage_changes(moves, reason=reason, order_by_partner=order_by_partner)
+
+    @api.model
+    def _lifecycle_apply_stage_changes(self, moves, reason, order_by_partner=None):
+        """Write stage changes through the ORM, grouped by target stage; returns the number of errors.
+
+        moves: (partner_id, stage_id, stage_date, old_stage_id) of commercial entities. Chatter tracking
+        and Automation Rules on lifecycle_stage_id see every change. A change that fails (a broken
+        automation, a constraint) is logged and skipped; the others go on.
+        """
+        if not moves:
+            return 0
+        order_by_partner = order_by_partner or {}
+        groups = defaultdict(list)
+        for partner_id, stage_id, stage_date, old_stage_id in moves:
+            groups[stage_id, stage_date].append((partner_id, old_stage_id))
+        history_vals = []
+        errors = 0
+        for (stage_id, stage_date), members in groups.items():
+            vals = {"lifecycle_stage_id": stage_id, "lifecycle_stage_date": stage_date}
+            partners = self.browse([partner_id for partner_id, __ in members])
+            try:
+                with self.env.cr.savepoint():
+                    partners.write(vals)
+                done = members
+            except Exception:  # noqa: BLE001 - isolate the failing customer, keep the batch going
+                done = []
+                for member in members:
+                    try:
+                        with self.env.cr.savepoint():
+                            self.browse(member[0]).write(vals)
+                        done.append(member)
+                    except Exception:  # noqa: BLE001
+                        errors += 1
+                        self.env["crm.lifecycle.run"]._log_stage_error(member[0], stage_id)
+            history_vals += [
+                {
+                    "partner_id": partner_id,
+                    "from_stage_id": old_stage_id,
+                    "to_stage_id": stage_id,
+                    "date": stage_date or fields.Date.context_today(self),
+                    "reason": reason,
+                    "order_id": order_by_partner.get(partner_id),
+                    "user_id": self.env.uid,
+                }
+                for partner_id, old_stage_id in done
+            ]
+        self.env["crm.lifecycle.history"].sudo().create(history_vals)
+        self._lifecycle_sync_contacts([move[0] for move in moves])
+        return errors
+
+    @api.model
+    def _lifecycle_set_stages_sql(self, moves):
+        """Set first stages set-based (no chatter, no automation), with their history lines."""
+        if not moves:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH m(partner_id, stage_id, stage_date) AS (VALUES %s),
+                upd AS (
+                    UPDATE res_partner p
+                       SET lifecycle_stage_id = m.stage_id, lifecycle_stage_date = m.stage_date
+                      FROM m
+                     WHERE p.commercial_partner_id = m.partner_id
+                )
+                INSERT INTO crm_lifecycle_history
+                       (partner_id, to_stage_id, date, reason, user_id, create_uid, create_date, write_uid, write_date)
+                SELECT m.partner_id, m.stage_id, m.stage_date, 'time', %s, %s, NOW() AT TIME ZONE 'UTC', %s,
+                       NOW() AT TIME ZONE 'UTC'
+                  FROM m
+                 WHERE m.stage_id IS NOT NULL
+                """,
+                SQL(", ").join(SQL("(%s, %s::int, %s::date)", pid, sid, sdate) for pid, sid, sdate, __ in moves),
+                self.env.uid,
+                self.env.uid,
+                self.env.uid,
+            )
+        )
+        self.invalidate_model(["lifecycle_stage_id", "lifecycle_stage_date"])
+
+    @api.model
+    def _lifecycle_sync_contacts(self, partner_ids=None):
+        """Copy the lifecycle values of commercial entities onto their contacts (set-based)."""
+        self.flush_model()
+        only = SQL("AND cp.id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner c SET %(assign)s
+                     FROM res_partner cp
+                    WHERE c.commercial_partner_id = cp.id AND c.id != cp.id %(only)s
+                      AND (%(differs)s)""",
+                assign=_assignments(CONTACT_COLUMNS, "cp"),
+                differs=_differs(CONTACT_COLUMNS, "c", "cp"),
+                only=only,
+            )
+        )
+        self.invalidate_model(list(CONTACT_COLUMNS))

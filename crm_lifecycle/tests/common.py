@@ -1,0 +1,98 @@
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.base.models.ir_cron import IrCron
+
+
+class LifecycleCase(TransactionCase):
+    """Customers with real sale orders on real PostgreSQL, and a company clock we control."""
+
+    TODAY = date(2026, 6, 15)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.partner_id.tz = "UTC"
+        cls.env.user.tz = "UTC"
+        cls.company.write(
+            {
+                "lifecycle_new_days": 90,
+                "lifecycle_active_days": 180,
+                "lifecycle_churn_days": 365,
+                "lifecycle_loyal_min_orders": 3,
+                "rfm_window_days": 730,
+                "clv_margin_rate": 0.3,
+                "clv_discount_rate": 0.1,
+                "clv_horizon_years": 5,
+                "clv_retention_rate": 0.0,
+            }
+        )
+        # Tests measure relative scores and exact stage moves: start from a database without customers.
+        cls.env.flush_all()
+        cls.env.cr.execute("UPDATE sale_order SET state = 'cancel' WHERE state != 'cancel'")
+        cls.env.cr.execute("UPDATE crm_lead SET active = FALSE")
+        cls.env.cr.execute("DELETE FROM crm_lifecycle_run")
+        cls.env.cr.execute(
+            "UPDATE res_partner SET lifecycle_stage_id = NULL, lifecycle_locked = FALSE, order_count = 0"
+        )
+        cls.env.invalidate_all()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Care Test Product", "list_price": 100.0, "taxes_id": [Command.clear()]}
+        )
+        cls.stages = cls.env["crm.lifecycle.stage"].search([])
+        cls.stage = {stage.code: stage for stage in cls.stages}
+        cls.manager = new_test_user(
+            cls.env, "care_manager", groups="sales_team.group_sale_manager", name="Care Manager"
+        )
+        cls.salesman = new_test_user(
+            cls.env, "care_salesman", groups="sales_team.group_sale_salesman", name="Care Salesman"
+        )
+
+    @classmethod
+    def _customer(cls, name="Customer", **vals):
+        return cls.env["res.partner"].create({"name": name, "email": f"{name.lower().replace(' ', '.')}@example.com", **vals})
+
+    @classmethod
+    def _order(cls, partner, on, amount=100.0, confirm=True, currency=None):
+        """A sale order of `amount` (untaxed) for partner, created and confirmed on day `on`."""
+        moment = datetime.combine(on, datetime.min.time()) + timedelta(hours=10)
+        with freeze_time(moment):
+            vals = {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create({"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount})
+                ],
+            }
+            if currency:
+                pricelist = cls.env["product.pricelist"].create({"name": currency.name, "currency_id": currency.id})
+                vals["pricelist_id"] = pricelist.id
+            order = cls.env["sale.order"].create(vals)
+            if confirm:
+                order.action_confirm()
+        return order
+
+    def _days_ago(self, days):
+        return self.TODAY - timedelta(days=days)
+
+    @contextmanager
+    def _no_commit(self):
+        """The cron's commits are the test transaction's savepoints: progress is kept, nothing committed."""
+        with patch.object(IrCron, "_commit_progress", lambda self, processed=0, **kw: float("inf")):
+            yield
+
+    def _run_cron(self, on=None, **kwargs):
+        with freeze_time(on or self.TODAY), self._no_commit():
+            self.env["crm.lifecycle.run"]._cron_refresh(**kwargs)
+        self.env.invalidate_all()
+
+    def _refresh(self, partners, on=None):
+        with freeze_time(on or self.TODAY):
+            partners._lifecycle_refresh(reason="manual")
+        self.env.invalidate_all()

@@ -1,0 +1,69 @@
+from odoo.tests import tagged
+
+from .common import LifecycleCase
+
+
+@tagged("post_install", "-at_install")
+class TestLifecyclePerformance(LifecycleCase):
+    """Order confirmation adds a constant, small number of queries, whatever the customer's history."""
+
+    MAX_ADDED_QUERIES = 20
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["crm.lifecycle.run"].create({"date": cls.TODAY, "state": "done"})
+
+    def _customer_with_history(self, name, orders):
+        partner = self._customer(name)
+        template = self._order(partner, self._days_ago(800))
+        if orders > 1:
+            # Bulk-copy the confirmed order in SQL: real rows, without 1,000 ORM round trips.
+            self.env.flush_all()
+            self.env.cr.execute(
+                """SELECT string_agg(quote_ident(column_name), ', ') FROM information_schema.columns
+                    WHERE table_name = 'sale_order' AND column_name NOT IN ('id')"""
+            )
+            columns = self.env.cr.fetchone()[0]
+            self.env.cr.execute(
+                f"""INSERT INTO sale_order ({columns})
+                    SELECT {columns} FROM sale_order, generate_series(1, %s) WHERE id = %s""",  # noqa: S608
+                [orders - 1, template.id],
+            )
+        self._run_cron()
+        self.assertEqual(partner.order_count, orders)
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])
+        return partner
+
+    def _count_confirm_queries(self, partner, **context):
+        order = self._order(partner, self.TODAY, confirm=False).with_context(**context)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        order.action_confirm()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_confirm_query_count_is_constant_and_small(self):
+        one = self._customer_with_history("One Order", 1)
+        many = self._customer_with_history("Thousand Orders", 1000)
+        baseline_partner = self._customer_with_history("Baseline", 1)
+        self._count_confirm_queries(self._customer("Warm Up"))  # warm the caches
+        with_one = self._count_confirm_queries(one)
+        with_many = self._count_confirm_queries(many)
+        without = self._count_confirm_queries(baseline_partner, crm_lifecycle_no_refresh=True)
+        self.assertEqual(with_one, with_many, "a customer's history must not change the query count")
+        self.assertLessEqual(with_one - without, self.MAX_ADDED_QUERIES)
+        self.assertEqual(one.lifecycle_stage_id, self.stage["won_back"])
+        self.assertEqual(many.lifecycle_stage_id, self.stage["won_back"])
+        self.assertEqual(many.order_count, 1001)
+
+    def test_refresh_query_count(self):
+        partner = self._customer_with_history("Refreshed", 1000)
+        partner._lifecycle_refresh()  # warm the caches (company settings, stages)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET order_count = 0 WHERE id = %s", [partner.id])
+        # One statement computes and writes the metrics; no stage change, so nothing else.
+        with self.assertQueryCount(1):
+            partner._lifecycle_refresh()
+        self.assertEqual(partner.order_count, 1000)
