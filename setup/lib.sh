@@ -7,6 +7,8 @@ set -euo pipefail
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE_DIR=${CRM_CARE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crm-care}
 ADDONS="crm_lifecycle,crm_loyalty,crm_complaints"
+STATE_DIR="$REPO_DIR/.odoo"      # git-ignored: odoo.conf, the filestores (data/), install logs (logs/)
+ODOO_CONF="$STATE_DIR/odoo.conf"
 
 die() {
     printf 'crm-care: %s\n' "$*" >&2
@@ -27,6 +29,22 @@ quiet() {
         die "failed: $*"
     fi
     rm -f "$log"
+}
+
+# Run a command holding an exclusive lock on file $1 (two setup/ commands at once must not build the same
+# virtualenv or database template twice).
+with_lock() {
+    local lock=$1
+    shift
+    mkdir -p "$(dirname "$lock")"
+    if command -v flock >/dev/null 2>&1; then
+        (
+            flock 9
+            "$@"
+        ) 9>"$lock"
+    else
+        "$@"
+    fi
 }
 
 odoo_major() {  # prints the major version of the Odoo tree in $1, or nothing
@@ -63,22 +81,44 @@ ensure_venv() {
     key=$( { python3 --version; cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/setup/requirements.txt"; } \
         | sha256sum | cut -c1-16)
     VENV="$CACHE_DIR/venv-$key"
-    if [[ ! -f $VENV/.complete ]]; then
-        say "building the Python environment in $VENV (first run only, a few minutes)"
-        rm -rf "$VENV"
-        mkdir -p "$CACHE_DIR"
-        quiet python3 -m venv "$VENV"
-        local constraints="$CACHE_DIR/constraints.txt"
-        # cbor2 5.4.2 (pinned by Odoo) does not build with setuptools >= 81.
-        printf 'setuptools<81\n' >"$constraints"
-        PIP_CONSTRAINT=$constraints quiet "$VENV/bin/pip" install -q --upgrade "pip<26" wheel "setuptools<81"
-        PIP_CONSTRAINT=$constraints quiet "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" \
-            -r "$REPO_DIR/setup/requirements.txt"
-        touch "$VENV/.complete"
-    fi
+    [[ -f $VENV/.complete ]] || with_lock "$CACHE_DIR/venv-$key.lock" _build_venv
     PY="$VENV/bin/python"
     export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
     export PATH="$VENV/bin:$PATH"
+}
+
+_build_venv() {
+    [[ -f $VENV/.complete ]] && return  # built by another command while we waited for the lock
+    say "building the Python environment in $VENV (first run only, a few minutes)"
+    rm -rf "$VENV"
+    mkdir -p "$CACHE_DIR"
+    quiet python3 -m venv "$VENV"
+    local constraints="$CACHE_DIR/constraints.txt"
+    # cbor2 5.4.2 (pinned by Odoo) does not build with setuptools >= 81.
+    printf 'setuptools<81\n' >"$constraints"
+    PIP_CONSTRAINT=$constraints quiet "$VENV/bin/pip" install -q --upgrade "pip<26" wheel "setuptools<81"
+    PIP_CONSTRAINT=$constraints quiet "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" \
+        -r "$REPO_DIR/setup/requirements.txt"
+    touch "$VENV/.complete"
+}
+
+# The lint tools that conflict with Odoo's pins live in a small virtualenv of their own; exports
+# CRM_CARE_LINT_BIN, its bin/ folder, for tests/test_lint.py.
+ensure_lint_venv() {
+    local key
+    key=$( { python3 --version; cat "$REPO_DIR/setup/requirements-lint.txt"; } | sha256sum | cut -c1-16)
+    LINT_VENV="$CACHE_DIR/lint-$key"
+    [[ -f $LINT_VENV/.complete ]] || with_lock "$CACHE_DIR/lint-$key.lock" _build_lint_venv
+    export CRM_CARE_LINT_BIN="$LINT_VENV/bin"
+}
+
+_build_lint_venv() {
+    [[ -f $LINT_VENV/.complete ]] && return
+    rm -rf "$LINT_VENV"
+    mkdir -p "$CACHE_DIR"
+    quiet python3 -m venv "$LINT_VENV"
+    quiet "$LINT_VENV/bin/pip" install -q -r "$REPO_DIR/setup/requirements-lint.txt"
+    touch "$LINT_VENV/.complete"
 }
 
 run_as_pg() {  # the server refuses to run as root: use the postgres system user then
@@ -105,7 +145,8 @@ or set PGHOST/PGPORT/PGUSER/PGPASSWORD to use a running server."
 # Sets DB_ARGS (odoo-bin options) for the server named by PG* variables or for the private cluster.
 ensure_postgres() {
     if [[ -n ${PGHOST:-}${PGPORT:-}${PGUSER:-} ]]; then
-        DB_ARGS=(--db_host "${PGHOST:-localhost}" --db_port "${PGPORT:-5432}" --db_user "${PGUSER:-odoo}")
+        export PGHOST=${PGHOST:-localhost} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-odoo}
+        DB_ARGS=(--db_host "$PGHOST" --db_port "$PGPORT" --db_user "$PGUSER")
         [[ -n ${PGPASSWORD:-} ]] && DB_ARGS+=(--db_password "$PGPASSWORD")
         return
     fi
@@ -139,13 +180,156 @@ stop_postgres() {
     fi
 }
 
-# odoo-bin with our addons and the database connection.
+# Writes $ODOO_CONF: our addons path, the database connection and a private data_dir (filestores).
+write_odoo_conf() {
+    mkdir -p "$STATE_DIR/data" "$STATE_DIR/logs"
+    local tmp
+    tmp=$(mktemp "$STATE_DIR/odoo.conf.XXXXXX")
+    {
+        printf '[options]\n'
+        printf 'addons_path = %s\n' "$ODOO_SRC/addons,$REPO_DIR"
+        printf 'data_dir = %s\n' "$STATE_DIR/data"
+        printf 'db_host = %s\ndb_port = %s\ndb_user = %s\n' "$PGHOST" "$PGPORT" "$PGUSER"
+        [[ -n ${PGPASSWORD:-} ]] && printf 'db_password = %s\n' "$PGPASSWORD"
+    } >"$tmp"
+    chmod 600 "$tmp"
+    mv -f "$tmp" "$ODOO_CONF"
+    export CRM_CARE_ODOO_CONF=$ODOO_CONF
+}
+
+# odoo-bin (server mode) with our addons, the database connection and the private data_dir.
 odoo() {
-    "$PY" "$ODOO_SRC/odoo-bin" --addons-path "$ODOO_SRC/addons,$REPO_DIR" "${DB_ARGS[@]}" "$@"
+    "$PY" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"
+}
+
+db_exists() {
+    [[ $(psql -d postgres -XAtc "SELECT 1 FROM pg_database WHERE datname = '$1'") == 1 ]]
+}
+
+# Drops a database and its filestore; --force closes what is still connected to it.
+drop_db() {
+    quiet dropdb --if-exists --force "$1"
+    rm -rf "$STATE_DIR/data/filestore/$1"
+}
+
+# Creates database $1 as a copy of database $2, filestore included.
+copy_db() {
+    drop_db "$1"
+    quiet createdb -T "$2" "$1"
+    if [[ -d $STATE_DIR/data/filestore/$2 ]]; then
+        cp -a "$STATE_DIR/data/filestore/$2" "$STATE_DIR/data/filestore/$1"
+    fi
+}
+
+# Prints the Odoo modules our addons depend on (not ours), sorted and comma-separated.
+odoo_deps() {
+    "$PY" - "$REPO_DIR" "$ADDONS" <<'PYTHON'
+import ast
+import pathlib
+import sys
+
+repo, ours = pathlib.Path(sys.argv[1]), sys.argv[2].split(",")
+deps = set()
+for addon in ours:
+    deps.update(ast.literal_eval((repo / addon / "__manifest__.py").read_text()).get("depends", []))
+print(",".join(sorted(deps - set(ours))))
+PYTHON
+}
+
+# Identifies the Odoo source: its git commit (and local changes), or its release file and requirements.
+odoo_fingerprint() {
+    if git -C "$ODOO_SRC" rev-parse HEAD 2>/dev/null; then
+        git -C "$ODOO_SRC" status --porcelain --untracked-files=no 2>/dev/null | sha256sum
+    else
+        cat "$ODOO_SRC/odoo/release.py"
+    fi
+    cat "$ODOO_SRC/requirements.txt"
+}
+
+# Runs odoo-bin with its log in file $1, and fails (showing the log) when odoo-bin fails, logs an ERROR,
+# or logs a WARNING about our addons.
+odoo_logged() {
+    local log=$1
+    shift
+    mkdir -p "$(dirname "$log")"
+    : >"$log"
+    if ! odoo "$@" --logfile "$log" >>"$log" 2>&1; then
+        show_log_problems "$log"
+        die "odoo-bin $* failed; full log: $log"
+    fi
+    if grep -Eq "$LOG_PROBLEM" "$log"; then
+        show_log_problems "$log"
+        die "odoo-bin $* logged errors or warnings about our addons; full log: $log"
+    fi
+}
+LOG_PROBLEM=' [0-9]+ (ERROR|CRITICAL) | [0-9]+ WARNING .*crm[._](lifecycle|loyalty|complaint|care|segment)'
+
+show_log_problems() {
+    {
+        printf -- '--- %s (problems, then its last lines) ---\n' "$1"
+        grep -E -A15 "$LOG_PROBLEM" "$1" | head -n 80 || true
+        printf -- '--- ... ---\n'
+        tail -n 30 "$1"
+    } >&2
+}
+
+# Sets TEMPLATE to a database holding only the Odoo modules our addons depend on, building it when it is
+# missing (minutes) and caching it under a name keyed by the Odoo source and the dependency list.
+# $1 = demo to load demo data, anything else for none.
+ensure_template() {
+    local kind=$1 deps key
+    deps=$(odoo_deps)
+    key=$( { odoo_fingerprint; printf '%s\n' "$deps"; } | sha256sum | cut -c1-12)
+    if [[ $kind == demo ]]; then
+        TEMPLATE="crm_care_tpld_$key"
+    else
+        TEMPLATE="crm_care_tpl_$key"
+    fi
+    if ! template_ready "$TEMPLATE"; then
+        with_lock "$STATE_DIR/$TEMPLATE.lock" _build_template "$TEMPLATE" "$kind" "$deps"
+    fi
+}
+
+template_ready() {
+    db_exists "$1" && [[ -f $STATE_DIR/data/filestore/$1/.crm-care-template ]]
+}
+
+_build_template() {
+    local name=$1 kind=$2 deps=$3 building="$1_building" demo_args=() old
+    template_ready "$name" && return
+    [[ $kind == demo ]] && demo_args=(--with-demo)
+    say "building the database template $name: Odoo's ${deps//,/, }${demo_args:+ with demo data}" \
+        "(first run only, a few minutes)"
+    drop_db "$name"
+    drop_db "$building"
+    odoo_logged "$STATE_DIR/logs/$name.log" -d "$building" -i "$deps" "${demo_args[@]}" --stop-after-init \
+        --log-level=info
+    quiet psql -d postgres -Xqc "ALTER DATABASE \"$building\" RENAME TO \"$name\""
+    mkdir -p "$STATE_DIR/data/filestore/$building"
+    mv "$STATE_DIR/data/filestore/$building" "$STATE_DIR/data/filestore/$name"
+    touch "$STATE_DIR/data/filestore/$name/.crm-care-template"
+    # Templates of older Odoo sources or dependency lists are dead weight: drop them (unless in use).
+    for old in $(psql -d postgres -XAtc "SELECT datname FROM pg_database
+            WHERE datname ~ '^crm_care_tpld?_[0-9a-f]{12}$' AND datname <> '$name'
+            AND (datname LIKE 'crm_care_tpld_%') = ('$name' LIKE 'crm_care_tpld_%')"); do
+        dropdb --if-exists "$old" >/dev/null 2>&1 && rm -rf "$STATE_DIR/data/filestore/$old"
+    done
+    return 0
+}
+
+# Creates database $1 afresh from template $2 and installs our addons into it; $3 = demo to load their
+# demo data (the template must have demo data too).
+fresh_db_with_addons() {
+    local db=$1 template=$2 kind=${3:-} demo_args=()
+    [[ $kind == demo ]] && demo_args=(--with-demo)
+    copy_db "$db" "$template"
+    odoo_logged "$STATE_DIR/logs/$db-install.log" -d "$db" -i "$ADDONS" "${demo_args[@]}" --stop-after-init \
+        --log-level=info
 }
 
 bootstrap() {
     find_odoo
     ensure_venv
     ensure_postgres
+    write_odoo_conf
 }
