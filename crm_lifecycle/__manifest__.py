@@ -16,6 +16,7 @@
         "views/crm_lifecycle_stage_views.xml",
         "views/crm_lifecycle_history_views.xml",
         "views/crm_lifecycle_run_views.xml",
+        "views/crm_segment_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
@@ -23,6 +24,7 @@
     ],
     "demo": [
         "data/crm_lifecycle_demo.xml",
+        "data/crm_segment_demo.xml",
     ],
     "post_init_hook": "_post_init_hook",
     "assets": {

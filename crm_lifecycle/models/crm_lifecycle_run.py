@@ -20,7 +20,7 @@ METRIC_COLUMNS = (
     "average_order_value",
     "customer_lifetime_value",
 )
-RFM_COLUMNS = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "rfm_segment")
+RFM_COLUMNS = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "rfm_segment", "revenue_percentile")
 STAGE_COLUMNS = ("lifecycle_stage_id", "lifecycle_stage_date")
 # rfm_segment by recency score (keys) and frequency score (position 1 to 5 in each list).
 RFM_SEGMENT_MATRIX = {
@@ -144,14 +144,15 @@ class CrmLifecycleRun(models.Model):
                 """SELECT partner_id,
                           CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
                           CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_frequency))::int AS f,
-                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_monetary))::int AS m
+                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_monetary))::int AS m,
+                          CEIL(100 * CUME_DIST() OVER (ORDER BY total_revenue))::int AS pct
                      FROM base
                     WHERE order_count > 0"""
             )
         else:
             retention = SQL("SELECT %s::float AS rate", p["retention"])
             rfm = SQL(
-                """SELECT partner_id, old_r AS r, old_f AS f, old_m AS m
+                """SELECT partner_id, old_r AS r, old_f AS f, old_m AS m, old_pct AS pct
                      FROM base
                     WHERE order_count > 0"""
             )
@@ -200,6 +201,7 @@ class CrmLifecycleRun(models.Model):
                        cp.rfm_recency_score AS old_r,
                        cp.rfm_frequency_score AS old_f,
                        cp.rfm_monetary_score AS old_m,
+                       cp.revenue_percentile AS old_pct,
                        (a.first_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS first_order_date,
                        (a.last_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS last_order_date,
                        COALESCE(a.order_count, 0) AS order_count,
@@ -221,7 +223,7 @@ class CrmLifecycleRun(models.Model):
             ), rfm AS (
                 %(rfm)s
             ), staged AS (
-                SELECT b.*, rfm.r, rfm.f, rfm.m,
+                SELECT b.*, rfm.r, rfm.f, rfm.m, rfm.pct,
                        CASE
                            WHEN b.order_count = 0 THEN CASE WHEN b.has_pipeline THEN 'prospect' END
                            WHEN b.old_code = 'churned'
@@ -259,6 +261,7 @@ class CrmLifecycleRun(models.Model):
                    CASE WHEN s.r IS NOT NULL AND s.f IS NOT NULL
                         THEN (%(rfm_matrix)s::varchar[])[(s.r - 1) * 5 + s.f]
                    END AS rfm_segment,
+                   s.pct AS revenue_percentile,
                    CASE WHEN s.locked THEN s.old_stage_id ELSE st.id END AS stage_id,
                    CASE
                        WHEN s.locked OR st.id IS NOT DISTINCT FROM s.old_stage_id THEN s.old_stage_date
@@ -487,6 +490,7 @@ class CrmLifecycleRunLine(models.Model):
     rfm_frequency_score = fields.Integer()
     rfm_monetary_score = fields.Integer()
     rfm_segment = fields.Char()
+    revenue_percentile = fields.Integer()
 
     _run_chunk_idx = models.Index("(run_id, chunk)")
 

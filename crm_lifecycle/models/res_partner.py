@@ -72,9 +72,29 @@ class ResPartner(models.Model):
     rfm_frequency_score = fields.Integer(string="Frequency Score", readonly=True, copy=False, aggregator="avg")
     rfm_monetary_score = fields.Integer(string="Monetary Score", readonly=True, copy=False, aggregator="avg")
     rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True)
+    revenue_percentile = fields.Integer(
+        string="Revenue Percentile",
+        readonly=True,
+        copy=False,
+        help="Share of customers (in %) whose total revenue is at most this customer's: above 50 is above the median.",
+    )
+    segment_membership_ids = fields.One2many(
+        "crm.segment.member", "partner_id", string="Segment Memberships", domain=[("date_left", "=", False)]
+    )
+    segment_ids = fields.Many2many(
+        "crm.segment", string="Segments", compute="_compute_segment_ids", search="_search_segment_ids"
+    )
     customer_lifetime_value = fields.Monetary(
         string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False
     )
+
+    @api.depends("segment_membership_ids.segment_id")
+    def _compute_segment_ids(self):
+        for partner in self:
+            partner.segment_ids = partner.segment_membership_ids.segment_id
+
+    def _search_segment_ids(self, operator, value):
+        return [("segment_membership_ids", "any", [("segment_id", operator, value)])]
 
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):

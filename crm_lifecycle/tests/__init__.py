@@ -4,3 +4,4 @@ from . import test_lifecycle_refresh
 from . import test_lifecycle_lock
 from . import test_lifecycle_settings
 from . import test_lifecycle_performance
+from . import test_segment
