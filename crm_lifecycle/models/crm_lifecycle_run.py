@@ -113,6 +113,20 @@ class CrmLifecycleRun(models.Model):
         }
 
     @api.model
+    def _get_order_amount_sql(self, company_currency_id, alias="so"):
+        """An order's untaxed amount in company currency, converted with the order's own rate.
+
+        An order without a usable rate counts in company currency when it is in that currency, and adds
+        no amount (NULL) otherwise. Other addons reuse it so every CRM Care figure agrees.
+        """
+        return SQL(
+            "COALESCE(%(so)s.amount_untaxed::numeric / NULLIF(%(so)s.currency_rate, 0)::numeric,"
+            " CASE WHEN %(so)s.currency_id = %(currency)s THEN %(so)s.amount_untaxed::numeric END)",
+            so=SQL.identifier(alias),
+            currency=company_currency_id,
+        )
+
+    @api.model
     def _get_metrics_query(self, params, partner_ids=None):
         """SELECT computing, per commercial entity, every lifecycle value and the stage it should have.
 
@@ -124,11 +138,7 @@ class CrmLifecycleRun(models.Model):
         """
         full = partner_ids is None
         p = params
-        amount = SQL(
-            "COALESCE(so.amount_untaxed::numeric / NULLIF(so.currency_rate, 0)::numeric,"
-            " CASE WHEN so.currency_id = %s THEN so.amount_untaxed::numeric END)",
-            p["currency_id"],
-        )
+        amount = self._get_order_amount_sql(p["currency_id"])
         only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if not full else SQL()
         only_cp = SQL("AND id IN %s", tuple(partner_ids)) if not full else SQL()
         if full:
