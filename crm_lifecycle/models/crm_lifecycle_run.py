@@ -1,6 +1,7 @@
 import logging
 from datetime import datetime, time, timedelta
 
+import psycopg2
 import pytz
 
 from odoo import api, fields, models
@@ -20,7 +21,6 @@ METRIC_COLUMNS = (
     "customer_lifetime_value",
 )
 RFM_COLUMNS = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "rfm_segment", "revenue_percentile")
-STAGE_COLUMNS = ("lifecycle_stage_id", "lifecycle_stage_date")
 # rfm_segment by recency score (keys) and frequency score (position 1 to 5 in each list).
 RFM_SEGMENT_MATRIX = {
     1: ("hibernating", "hibernating", "at_risk", "at_risk", "cannot_lose"),
@@ -361,8 +361,8 @@ class CrmLifecycleRun(models.Model):
                 company.clv_retention_estimate = retention
         self.env.cr.execute(
             SQL(
-                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk)
-                   SELECT DISTINCT run_id, chunk FROM crm_lifecycle_run_line WHERE run_id = %s""",
+                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk, done)
+                   SELECT DISTINCT run_id, chunk, FALSE FROM crm_lifecycle_run_line WHERE run_id = %s""",
                 run.id,
             )
         )
@@ -389,45 +389,87 @@ class CrmLifecycleRun(models.Model):
         self.ensure_one()
         first_run = not self.search_count([("state", "=", "done")], limit=1)
         while True:
-            self.env.cr.execute(
-                SQL(
-                    """SELECT chunk FROM crm_lifecycle_run_chunk WHERE run_id = %s
-                       ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
-                    self.id,
-                )
-            )
-            row = self.env.cr.fetchone()
-            if not row:
+            chunk = self._claim_chunk()
+            if chunk is None:
                 break
-            changed, stage_changes, errors = self._apply_chunk(row[0], initial=first_run)
+            changed, stage_changes, errors = self._apply_chunk(chunk, initial=first_run)
+            # Each worker writes only the chunk it holds: no two transactions update the same row.
             self.env.cr.execute(
                 SQL(
-                    """UPDATE crm_lifecycle_run
-                          SET changed_count = COALESCE(changed_count, 0) + %s,
-                              stage_change_count = COALESCE(stage_change_count, 0) + %s,
-                              error_count = COALESCE(error_count, 0) + %s
-                        WHERE id = %s""",
+                    """UPDATE crm_lifecycle_run_chunk
+                          SET done = TRUE, changed_count = %s, stage_change_count = %s, error_count = %s
+                        WHERE run_id = %s AND chunk = %s""",
                     changed,
                     stage_changes,
                     errors,
                     self.id,
+                    chunk,
                 )
             )
             self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s AND chunk = %s", self.id, row[0])
+                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, chunk)
             )
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, row[0])
-            )
-            self.invalidate_recordset(["changed_count", "stage_change_count", "error_count"])
             if not self.env["ir.cron"]._commit_progress(1):
                 return  # out of time: the cron runner calls us again and we resume here
-        self.env.cr.execute(SQL("SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = %s LIMIT 1", self.id))
-        if self.env.cr.fetchone():
-            return  # another worker still holds a chunk; it finishes the run
-        self.env["res.partner"]._lifecycle_sync_contacts()
-        self.write({"state": "done", "date_end": fields.Datetime.now()})
-        self.env["ir.cron"]._commit_progress(0)
+        self._finish()
+
+    def _claim_chunk(self):
+        """Lock the next chunk nobody holds; None when none is left (or all are held by other workers)."""
+        for __ in range(5):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            """SELECT chunk FROM crm_lifecycle_run_chunk
+                                WHERE run_id = %s AND NOT done
+                                ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                            self.id,
+                        )
+                    )
+                    row = self.env.cr.fetchone()
+                return row[0] if row else None
+            except psycopg2.errors.SerializationFailure:
+                # Another worker finished that chunk after our snapshot was taken: this transaction holds
+                # nothing yet (the previous chunk is committed), start it again with a fresh snapshot.
+                self.env.cr.rollback()
+        return None
+
+    def _finish(self):
+        """Close the run once every chunk is done: one worker does it, the others leave."""
+        try:
+            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", PREPARE_LOCK_KEY % 2**31, self.id))
+            if not self.env.cr.fetchone()[0]:
+                return
+            self.env.cr.execute(
+                SQL(
+                    """SELECT state = 'apply' AND NOT EXISTS (
+                              SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = r.id AND NOT done)
+                         FROM crm_lifecycle_run r WHERE id = %s""",
+                    self.id,
+                )
+            )
+            if not self.env.cr.fetchone()[0]:
+                return  # chunks still held by another worker (it finishes the run), or already finished
+            self.env["res.partner"]._lifecycle_sync_contacts()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_lifecycle_run r
+                          SET changed_count = c.changed, stage_change_count = c.moves, error_count = c.errors,
+                              state = 'done', date_end = NOW() AT TIME ZONE 'UTC'
+                         FROM (SELECT COALESCE(SUM(changed_count), 0) AS changed,
+                                      COALESCE(SUM(stage_change_count), 0) AS moves,
+                                      COALESCE(SUM(error_count), 0) AS errors
+                                 FROM crm_lifecycle_run_chunk WHERE run_id = %s) c
+                        WHERE r.id = %s""",
+                    self.id,
+                    self.id,
+                )
+            )
+            self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s", self.id))
+            self.invalidate_recordset()
+            self.env["ir.cron"]._commit_progress(0)
+        except psycopg2.errors.SerializationFailure:
+            self.env.cr.rollback()  # another worker finished the run at the same moment
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk's changed values; stage changes go through the ORM (tracking, automations)."""
@@ -524,5 +566,9 @@ class CrmLifecycleRunChunk(models.Model):
 
     run_id = fields.Many2one("crm.lifecycle.run", required=True, ondelete="cascade", index=True)
     chunk = fields.Integer(required=True)
+    done = fields.Boolean(default=False, required=True)
+    changed_count = fields.Integer()
+    stage_change_count = fields.Integer()
+    error_count = fields.Integer()
 
     _run_chunk_unique = models.Constraint("UNIQUE(run_id, chunk)", "A chunk exists once per run.")

@@ -5,3 +5,4 @@ from . import test_lifecycle_lock
 from . import test_lifecycle_settings
 from . import test_lifecycle_performance
 from . import test_segment
+from . import test_lifecycle_concurrency
