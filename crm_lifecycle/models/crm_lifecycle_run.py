@@ -1,10 +1,12 @@
 import logging
+import random
 from datetime import datetime, time, timedelta
 
 import psycopg2
 import pytz
 
 from odoo import api, fields, models
+from odoo.fields import Command
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -514,6 +516,104 @@ class CrmLifecycleRun(models.Model):
             moves = [move for move in moves if move[3]]
         errors = self.env["res.partner"]._lifecycle_apply_stage_changes(moves, reason="time")
         return changed, len(moves) - errors + len(first), errors
+
+    @api.model
+    def _demo_create_history(self):
+        """Demo data: customers with three years of orders, so every stage and RFM segment has members."""
+        rng = random.Random(19)
+        product = self.env.ref("crm_lifecycle.demo_product_care_box")
+        today = fields.Date.context_today(self)
+        names = [
+            "Bright Lantern Tea House",
+            "Jade River Trading",
+            "Golden Peony Florist",
+            "Harbour Light Bakery",
+            "Silver Birch Studio",
+            "Red Kite Outfitters",
+            "Lotus Garden Spa",
+            "Northwind Bicycles",
+            "Maple & Pine Interiors",
+            "Blue Heron Books",
+            "Summit Coffee Roasters",
+            "Crimson Fan Opera Shop",
+            "Willow Creek Pharmacy",
+            "Orchid Valley Hotel",
+            "Panda Express Logistics",
+            "Azure Sky Travel",
+            "Copper Kettle Kitchen",
+            "Evergreen Dental",
+            "Phoenix Print Works",
+            "Cloud Nine Kids",
+            "Li Wei",
+            "Zhang Min",
+            "Wang Fang",
+            "Chen Jing",
+            "Liu Yang",
+            "Emma Laurent",
+            "Noah Fischer",
+            "Sofia Rossi",
+            "Lucas Martin",
+            "Mia Novak",
+        ]
+        # (days since first order, number of orders, typical amount) per profile
+        profiles = [
+            (40, 1, 800),
+            (60, 2, 300),
+            (300, 6, 1200),
+            (500, 9, 2500),
+            (250, 2, 400),
+            (700, 3, 600),
+            (900, 4, 900),
+            (1000, 2, 150),
+            (30, 1, 5000),
+            (400, 1, 200),
+        ]
+        for index, name in enumerate(names):
+            first_age, count, amount = profiles[index % len(profiles)]
+            partner = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "is_company": index < 20,
+                    "email": f"{name.lower().replace(' ', '.').replace('&', 'and')}@example.com",
+                    "lang": "zh_CN" if index % 3 == 0 and self.env["res.lang"]._get_data(code="zh_CN") else False,
+                }
+            )
+            ages = sorted({rng.randint(0, first_age) for __ in range(count - 1)} | {first_age}, reverse=True)
+            if index % 10 == 6:  # churned long ago, then came back last month: Won Back
+                ages = [900, 850, 25]
+            elif index % 10 == 7:  # drifting away: At Risk
+                ages = [420, 300, 210]
+            elif index % 10 == 8:  # gone: Churned
+                ages = [800, 500]
+            for age in ages:
+                order = self.env["sale.order"].create(
+                    {
+                        "partner_id": partner.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": round(amount * rng.uniform(0.6, 1.6), -1),
+                                }
+                            )
+                        ],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = fields.Datetime.to_datetime(today - timedelta(days=age)) + timedelta(hours=10)
+            if index % 10 == 6:
+                # The long gap: stage Churned before the comeback order, as the nightly run would have set it.
+                partner.commercial_partner_id.write(
+                    {
+                        "lifecycle_stage_id": self.env.ref("crm_lifecycle.stage_churned").id,
+                        "lifecycle_stage_date": today - timedelta(days=400),
+                    }
+                )
+                partner.commercial_partner_id._lifecycle_refresh(reason="order")
+        prospect = self.env["res.partner"].create({"name": "Great Wall Consulting", "is_company": True})
+        self.env["crm.lead"].create({"name": "Care programme", "partner_id": prospect.id, "type": "opportunity"})
+        prospect._lifecycle_refresh(reason="manual")
 
     @api.model
     def _log_stage_error(self, partner_id, stage_id):
