@@ -242,6 +242,7 @@ class CrmLifecycleRun(models.Model):
                                 AND b.last_order_date >= COALESCE(b.old_stage_date, b.last_order_date)
                                 AND %(today)s - b.last_order_date < %(new_days)s THEN 'won_back'
                            WHEN b.old_code = 'won_back'
+                                AND b.last_order_date >= COALESCE(b.old_stage_date, b.last_order_date)
                                 AND %(today)s - COALESCE(b.old_stage_date, b.last_order_date) < %(new_days)s
                                 THEN 'won_back'
                            WHEN %(today)s - b.first_order_date < %(new_days)s THEN 'new'
