@@ -135,14 +135,15 @@ class CrmLifecycleRun(models.Model):
         Without partner_ids: every commercial entity of params' company that has orders, an open
         pipeline or lifecycle values to reset, with RFM scores relative to all of them and the retention
         rate estimated from them. With partner_ids (commercial entities): only those, RFM scores kept.
-        Columns: partner_id, METRIC_COLUMNS, RFM_COLUMNS, stage_id, stage_date, old_stage_id, locked,
+        Columns: partner_id, METRIC_COLUMNS, RFM_COLUMNS, stage_id, stage_date, old_stage_id, old_stage_date,
+        old_<column> (the stored value of each metric and RFM column), locked,
         retention_rate.
         """
         full = partner_ids is None
         p = params
         amount = self._get_order_amount_sql(p["currency_id"])
         only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if not full else SQL()
-        only_cp = SQL("AND id IN %s", tuple(partner_ids)) if not full else SQL()
+        only_cp = SQL("AND cp.id IN %s", tuple(partner_ids)) if not full else SQL()
         if full:
             retention = SQL(
                 """SELECT COALESCE(%s::float,
@@ -196,14 +197,6 @@ class CrmLifecycleRun(models.Model):
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state IN ('draft', 'sent') %(only)s
-            ), cand AS (
-                SELECT partner_id FROM agg
-                 UNION
-                SELECT partner_id FROM pipeline
-                 UNION
-                SELECT id FROM res_partner
-                 WHERE id = commercial_partner_id
-                   AND (lifecycle_stage_id IS NOT NULL OR order_count > 0) %(only_cp)s
             ), base AS (
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.lifecycle_locked, FALSE) AS locked,
@@ -214,6 +207,7 @@ class CrmLifecycleRun(models.Model):
                        cp.rfm_frequency_score AS old_f,
                        cp.rfm_monetary_score AS old_m,
                        cp.revenue_percentile AS old_pct,
+                       %(old_columns)s,
                        (a.first_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS first_order_date,
                        (a.last_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS last_order_date,
                        COALESCE(a.order_count, 0) AS order_count,
@@ -224,12 +218,15 @@ class CrmLifecycleRun(models.Model):
                        COALESCE(a.rfm_monetary, 0) AS rfm_monetary,
                        COALESCE(a.ordered_prev_year, FALSE) AS ordered_prev_year,
                        pl.partner_id IS NOT NULL AS has_pipeline
-                  FROM cand c
-                  JOIN res_partner cp ON cp.id = c.partner_id
-                  LEFT JOIN agg a ON a.partner_id = c.partner_id
-                  LEFT JOIN pipeline pl ON pl.partner_id = c.partner_id
+                  FROM res_partner cp
+                  LEFT JOIN agg a ON a.partner_id = cp.id
+                  LEFT JOIN pipeline pl ON pl.partner_id = cp.id
                   LEFT JOIN crm_lifecycle_stage os ON os.id = cp.lifecycle_stage_id
-                 WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
+                 WHERE cp.id = cp.commercial_partner_id %(only_cp)s
+                   AND COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
+                   -- customers: orders, an open pipeline, or values to reset
+                   AND (a.partner_id IS NOT NULL OR pl.partner_id IS NOT NULL
+                        OR cp.lifecycle_stage_id IS NOT NULL OR cp.order_count > 0)
             ), retention AS (
                 %(retention)s
             ), rfm AS (
@@ -284,6 +281,8 @@ class CrmLifecycleRun(models.Model):
                        ELSE %(today)s
                    END AS stage_date,
                    s.old_stage_id,
+                   s.old_stage_date,
+                   %(old_selected)s,
                    s.locked,
                    ret.rate AS retention_rate
               FROM staged s
@@ -296,6 +295,11 @@ class CrmLifecycleRun(models.Model):
             retention=retention,
             rfm=rfm,
             rfm_matrix=[segment for r in range(1, 6) for segment in RFM_SEGMENT_MATRIX[r]],
+            old_columns=SQL(", ").join(
+                SQL("%s AS %s", SQL.identifier("cp", col), SQL.identifier(f"old_{col}"))
+                for col in (*METRIC_COLUMNS, *RFM_COLUMNS)
+            ),
+            old_selected=SQL(", ").join(SQL.identifier("s", f"old_{col}") for col in (*METRIC_COLUMNS, *RFM_COLUMNS)),
             **{key: value for key, value in p.items() if key != "retention"},
         )
 
@@ -330,7 +334,6 @@ class CrmLifecycleRun(models.Model):
             params = self._get_lifecycle_params(company)
             query = self._get_metrics_query(params)
             columns = (*METRIC_COLUMNS, *RFM_COLUMNS, "stage_id", "stage_date")
-            partner_columns = (*METRIC_COLUMNS, *RFM_COLUMNS, "lifecycle_stage_id", "lifecycle_stage_date")
             rows = self.env.execute_query(
                 SQL(
                     """
@@ -342,7 +345,6 @@ class CrmLifecycleRun(models.Model):
                                                 WHERE run_id = %(run_id)s), 0),
                                q.partner_id, q.locked, q.old_stage_id, %(q_cols)s
                           FROM q
-                          JOIN res_partner p ON p.id = q.partner_id
                          WHERE %(differs)s
                         RETURNING 1
                     )
@@ -354,8 +356,8 @@ class CrmLifecycleRun(models.Model):
                     run_id=run.id,
                     chunk_size=chunk_size,
                     differs=SQL(" OR ").join(
-                        SQL("%s IS DISTINCT FROM %s", SQL.identifier("p", pcol), SQL.identifier("q", qcol))
-                        for pcol, qcol in zip(partner_columns, columns, strict=True)
+                        SQL("%s IS DISTINCT FROM %s", SQL.identifier("q", f"old_{col}"), SQL.identifier("q", col))
+                        for col in columns
                     ),
                 )
             )
