@@ -170,7 +170,7 @@ ensure_postgres() {
         export PGHOST=${PGHOST:-localhost} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-odoo}
         DB_ARGS=(--db_host "$PGHOST" --db_port "$PGPORT" --db_user "$PGUSER")
         [[ -n ${PGPASSWORD:-} ]] && DB_ARGS+=(--db_password "$PGPASSWORD")
-        return
+        return 0
     fi
     pg_data_dir
     local data=$PG_DATA

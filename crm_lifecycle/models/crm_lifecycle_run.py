@@ -524,7 +524,10 @@ class CrmLifecycleRun(models.Model):
     def _demo_create_history(self):
         """Demo data: customers with three years of orders, so every stage and RFM segment has members."""
         rng = random.Random(19)
-        product = self.env.ref("crm_lifecycle.demo_product_care_box")
+        # No external id: the demo orders keep their product when the addon is uninstalled.
+        product = self.env["product.product"].create(
+            {"name": "Care Gift Box", "list_price": 880.0, "type": "consu", "taxes_id": [Command.clear()]}
+        )
         today = fields.Date.context_today(self)
         names = [
             "Bright Lantern Tea House",
