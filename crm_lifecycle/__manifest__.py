@@ -10,8 +10,12 @@
     "data": [
         "security/crm_lifecycle_security.xml",
         "security/ir.model.access.csv",
+        "security/crm_care_security.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/ir_cron_data.xml",
+        "data/crm_care_data.xml",
+        "data/crm_care_occasion_data.xml",
+        "data/crm_care_mail_template_data.xml",
         "wizard/crm_lifecycle_lock_wizard_views.xml",
         "views/crm_lifecycle_stage_views.xml",
         "views/crm_lifecycle_history_views.xml",
