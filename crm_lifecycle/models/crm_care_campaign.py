@@ -60,14 +60,13 @@ class CrmCareCampaign(models.Model):
     kind = fields.Selection(CAMPAIGN_KINDS, required=True, default="birthday", tracking=True)
     segment_id = fields.Many2one(
         "crm.segment",
-        string="Segment",
         ondelete="restrict",
         tracking=True,
         help="The audience. Required for periodic and segment campaigns; otherwise optional: without a segment, "
         "every contact with a birthday (birthday) or every classified customer (other kinds).",
     )
     stage_id = fields.Many2one("crm.lifecycle.stage", string="Lifecycle Stage", ondelete="restrict", tracking=True)
-    occasion_id = fields.Many2one("crm.care.occasion", string="Occasion", ondelete="restrict", tracking=True)
+    occasion_id = fields.Many2one("crm.care.occasion", ondelete="restrict", tracking=True)
     interval_days = fields.Integer(
         string="Every (days)", default=90, help="Periodic campaigns reach each segment member every this many days."
     )
@@ -98,7 +97,7 @@ class CrmCareCampaign(models.Model):
     touch_count = fields.Integer(compute="_compute_statistics", string="Touches")
     conversion_count = fields.Integer(compute="_compute_statistics", string="Conversions")
     conversion_rate = fields.Float(compute="_compute_statistics", string="Conversion Rate (%)", digits=(16, 1))
-    revenue = fields.Monetary(compute="_compute_statistics", string="Revenue", currency_field="currency_id")
+    revenue = fields.Monetary(compute="_compute_statistics", currency_field="currency_id")
 
     _interval_positive = models.Constraint(
         "CHECK(interval_days > 0)", "The interval of a periodic campaign must be at least one day."
@@ -193,7 +192,9 @@ class CrmCareCampaign(models.Model):
         elif self.kind == "after_order":
             conditions.append(SQL("p.id = p.commercial_partner_id AND COALESCE(p.order_count, 0) > 0"))
         elif self.kind == "stage_entry":
-            conditions.append(SQL("p.id = p.commercial_partner_id AND p.lifecycle_stage_id = %s", self.stage_id.id or 0))
+            conditions.append(
+                SQL("p.id = p.commercial_partner_id AND p.lifecycle_stage_id = %s", self.stage_id.id or 0)
+            )
         else:
             conditions.append(self._get_customer_sql("p"))
         return SQL(" AND ").join(conditions)
@@ -231,7 +232,9 @@ class CrmCareCampaign(models.Model):
             mail = template.send_mail_batch(partner.ids)
         except Exception as error:  # noqa: BLE001 - show the template's problem to its author
             raise UserError(
-                self.env._("The email of campaign %(campaign)s cannot be rendered: %(error)s", campaign=self.name, error=error)
+                self.env._(
+                    "The email of campaign %(campaign)s cannot be rendered: %(error)s", campaign=self.name, error=error
+                )
             ) from error
         mail.write({"subject": self.env._("[Test] %s", mail.subject or "")})
         return {
@@ -457,9 +460,7 @@ class CrmCareCampaign(models.Model):
         for campaign in campaigns:
             today, tz = campaign.company_id._get_lifecycle_today()
             for step in campaign.step_ids:
-                planned = SQL(
-                    "((so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date + %s)", tz, step.delay_days
-                )
+                planned = SQL("((so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date + %s)", tz, step.delay_days)
                 source = SQL(
                     """SELECT p.id AS partner_id, so.id::varchar AS occurrence_key, so.id AS order_id,
                               %(planned)s AS date_planned
@@ -508,21 +509,39 @@ class CrmCareCampaign(models.Model):
         """Plan today's touches of every active campaign, then execute the due touches in chunks.
 
         Each campaign is planned in its own transaction, claimed with FOR UPDATE SKIP LOCKED; touches are
-        executed chunk by chunk, each claimed with FOR UPDATE SKIP LOCKED and committed with the cron
-        progress API. A run killed half-way, or stopped for lack of time, resumes where it stopped; two
-        workers share the work and the touch's unique key makes each touch exist once.
+        executed chunk by chunk (the due touches of a set of contacts, claimed with advisory locks) and
+        committed with the cron progress API. A run killed half-way, or stopped for lack of time, resumes
+        where it stopped; two workers share the work and the touch's unique key makes each touch exist once.
         """
+        if not self._plan_campaigns():
+            return
+        self.env.flush_all()
+        company_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL("SELECT DISTINCT company_id FROM crm_care_touch WHERE state = 'planned'")
+            )
+        ]
+        for company in self.env["res.company"].sudo().browse(company_ids):
+            today, __ = company._get_lifecycle_today()
+            if not self.env["crm.care.touch"]._execute_due(company, today, chunk_size):
+                return
+
+    @api.model
+    def _plan_campaigns(self):
+        """Plan today's touches of every active campaign, one transaction each; False when out of time."""
         cron = self.env["ir.cron"]
-        campaigns = self.search([])
-        companies = self.env["res.company"].sudo().search([])
-        cron._commit_progress(remaining=len(campaigns) + len(companies))
+        campaigns = self.search([("active", "=", True)])
+        companies = campaigns.company_id
+        cron._commit_progress(remaining=len(campaigns) + 1)
+        # Next birthdays (Upcoming Birthdays) move on once a day, by one worker.
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CARE_LOCK_KEY, 0))
+        if self.env.cr.fetchone()[0]:
+            self.env["res.partner"]._care_roll_next_birthdays(self.env.company._get_lifecycle_today()[0])
+        if not cron._commit_progress(1):
+            return False
         for company in companies:
             today, tz = company._get_lifecycle_today()
-            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CARE_LOCK_KEY, 0))
-            if self.env.cr.fetchone()[0]:
-                self.env["res.partner"].with_company(company)._care_roll_next_birthdays(today)
-            if not cron._commit_progress(1):
-                return
             for campaign in campaigns.filtered(lambda c, company=company: c.company_id == company):
                 self.env.cr.execute(
                     SQL(
@@ -542,9 +561,6 @@ class CrmCareCampaign(models.Model):
                     campaign.date_last_planned = today
                     _logger.info("Care: campaign %s planned %s touches", campaign.id, created)
                 if not cron._commit_progress(1):
-                    return
+                    return False
         self.env["crm.care.touch"].invalidate_model()
-        for company in companies:
-            today, __ = company._get_lifecycle_today()
-            if not self.env["crm.care.touch"]._execute_due(company, today, chunk_size):
-                return
+        return True

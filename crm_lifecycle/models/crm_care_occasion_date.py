@@ -13,9 +13,7 @@ class CrmCareOccasionDate(models.Model):
     date = fields.Date(required=True)
     year = fields.Integer(compute="_compute_year", store=True)
 
-    _occasion_year_unique = models.Constraint(
-        "UNIQUE(occasion_id, year)", "An occasion has one date per year."
-    )
+    _occasion_year_unique = models.Constraint("UNIQUE(occasion_id, year)", "An occasion has one date per year.")
 
     @api.depends("date")
     def _compute_year(self):

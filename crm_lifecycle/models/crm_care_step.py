@@ -31,7 +31,8 @@ class CrmCareStep(models.Model):
     delay_days = fields.Integer(
         string="Delay (days)",
         default=0,
-        help="Days after the trigger: the date (minus the campaign's lead days), the order, the stage or segment change.",
+        help="Days after the trigger: the date (minus the campaign's lead days), the order, the stage or "
+        "segment change.",
     )
     action = fields.Selection(STEP_ACTIONS, required=True, default="email")
     mail_template_id = fields.Many2one(
@@ -40,16 +41,15 @@ class CrmCareStep(models.Model):
     sms_template_id = fields.Many2one(
         "sms.template", string="SMS Template", domain=[("model", "=", "res.partner")], ondelete="restrict"
     )
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type", ondelete="restrict")
+    activity_type_id = fields.Many2one("mail.activity.type", ondelete="restrict")
     activity_summary = fields.Char(string="Summary", translate=True)
-    tag_id = fields.Many2one("res.partner.category", string="Tag", ondelete="restrict")
+    tag_id = fields.Many2one("res.partner.category", ondelete="restrict")
     user_id = fields.Many2one(
         "res.users",
-        string="User",
         help="The salesperson to assign, or who gets the opportunity; the activity's user when the contact has "
         "no salesperson.",
     )
-    survey_id = fields.Many2one("survey.survey", string="Survey", ondelete="restrict")
+    survey_id = fields.Many2one("survey.survey", ondelete="restrict")
     respect_pressure = fields.Boolean(
         string="Respect Contact Pressure",
         default=True,

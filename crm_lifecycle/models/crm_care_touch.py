@@ -50,7 +50,7 @@ class CrmCareTouch(models.Model):
 
     campaign_id = fields.Many2one("crm.care.campaign", required=True, ondelete="cascade", index=True, readonly=True)
     step_id = fields.Many2one("crm.care.step", required=True, ondelete="cascade", readonly=True)
-    action = fields.Selection(related="step_id.action", string="Action")
+    action = fields.Selection(related="step_id.action")
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     occurrence_key = fields.Char(
@@ -65,10 +65,12 @@ class CrmCareTouch(models.Model):
     error_message = fields.Text(readonly=True)
     date_done = fields.Datetime(string="Done On", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, ondelete="set null")
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True, ondelete="set null", index="btree_not_null")
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null")
-    survey_user_input_id = fields.Many2one("survey.user_input", string="Survey Answer", readonly=True, ondelete="set null")
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input", string="Survey Answer", readonly=True, ondelete="set null"
+    )
 
     _step_partner_occurrence_unique = models.Constraint(
         "UNIQUE(step_id, partner_id, occurrence_key)",
@@ -319,15 +321,19 @@ class CrmCareTouch(models.Model):
                         error, reason="render_error"
                     )
         touches = self.filtered(lambda t: t.partner_id.id in bodies)
-        messages = self.env["sms.sms"].sudo().create(
-            [
-                {
-                    "partner_id": touch.partner_id.id,
-                    "number": touch.partner_id.phone_sanitized or touch.partner_id.phone,
-                    "body": bodies[touch.partner_id.id],
-                }
-                for touch in touches
-            ]
+        messages = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "partner_id": touch.partner_id.id,
+                        "number": touch.partner_id.phone_sanitized or touch.partner_id.phone,
+                        "body": bodies[touch.partner_id.id],
+                    }
+                    for touch in touches
+                ]
+            )
         )
         for touch, __ in zip(touches, messages, strict=True):
             touch._mark_done()
@@ -337,24 +343,28 @@ class CrmCareTouch(models.Model):
         today = self.env.context.get("care_today") or fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id("res.partner")
         touches = list(self)
-        activities = self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": touch.partner_id.id,
-                    "activity_type_id": step.activity_type_id.id,
-                    "summary": step.activity_summary or touch.campaign_id.name,
-                    "user_id": (
-                        touch.partner_id.user_id
-                        or touch.partner_id.commercial_partner_id.user_id
-                        or step.user_id
-                        or touch.campaign_id.user_id
-                        or self.env.user
-                    ).id,
-                    "date_deadline": today,
-                }
-                for touch in touches
-            ]
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": touch.partner_id.id,
+                        "activity_type_id": step.activity_type_id.id,
+                        "summary": step.activity_summary or touch.campaign_id.name,
+                        "user_id": (
+                            touch.partner_id.user_id
+                            or touch.partner_id.commercial_partner_id.user_id
+                            or step.user_id
+                            or touch.campaign_id.user_id
+                            or self.env.user
+                        ).id,
+                        "date_deadline": today,
+                    }
+                    for touch in touches
+                ]
+            )
         )
         for touch, activity in zip(touches, activities, strict=True):
             touch._mark_done(activity_id=activity.id)
@@ -374,17 +384,21 @@ class CrmCareTouch(models.Model):
     def _care_execute_create_opportunity(self):
         step = self.step_id
         touches = list(self)
-        leads = self.env["crm.lead"].sudo().create(
-            [
-                {
-                    "name": f"{step.activity_summary or touch.campaign_id.name} - {touch.partner_id.display_name}",
-                    "type": "opportunity",
-                    "partner_id": touch.partner_id.id,
-                    "user_id": (step.user_id or touch.partner_id.user_id or touch.campaign_id.user_id).id,
-                    "company_id": touch.company_id.id,
-                }
-                for touch in touches
-            ]
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{step.activity_summary or touch.campaign_id.name} - {touch.partner_id.display_name}",
+                        "type": "opportunity",
+                        "partner_id": touch.partner_id.id,
+                        "user_id": (step.user_id or touch.partner_id.user_id or touch.campaign_id.user_id).id,
+                        "company_id": touch.company_id.id,
+                    }
+                    for touch in touches
+                ]
+            )
         )
         for touch, lead in zip(touches, leads, strict=True):
             touch._mark_done(lead_id=lead.id)

@@ -16,13 +16,13 @@ class CrmCareConversion(models.Model):
     _order = "date_order desc"
     _rec_name = "order_id"
 
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
-    touch_id = fields.Many2one("crm.care.touch", string="Touch", readonly=True)
-    campaign_id = fields.Many2one("crm.care.campaign", string="Campaign", readonly=True)
-    step_id = fields.Many2one("crm.care.step", string="Step", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    touch_id = fields.Many2one("crm.care.touch", readonly=True)
+    campaign_id = fields.Many2one("crm.care.campaign", readonly=True)
+    step_id = fields.Many2one("crm.care.step", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     date_touch = fields.Datetime(string="Touched On", readonly=True)
     date_order = fields.Datetime(string="Order Date", readonly=True)
     days_to_convert = fields.Integer(string="Days to Convert", readonly=True, aggregator="avg")

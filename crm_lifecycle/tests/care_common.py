@@ -47,7 +47,9 @@ class CareCase(LifecycleCase):
         """A touch already done `days_ago` days before TODAY (from an archived campaign of its own)."""
         campaign = self._campaign(
             "birthday",
-            steps=[{"action": "email", "mail_template_id": self.birthday_template.id, "respect_pressure": respect_pressure}],
+            steps=[
+                {"action": "email", "mail_template_id": self.birthday_template.id, "respect_pressure": respect_pressure}
+            ],
             name=f"Past campaign {days_ago}",
             active=False,
         )

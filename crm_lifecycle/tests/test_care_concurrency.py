@@ -32,8 +32,11 @@ class TestCareConcurrency(TransactionCase):
                 env["res.partner"]
                 .create(
                     [
-                        {"name": f"Care concurrency {index}", "email": f"cc{index}@example.com",
-                         "birthday": date(1990, 6, 15)}
+                        {
+                            "name": f"Care concurrency {index}",
+                            "email": f"cc{index}@example.com",
+                            "birthday": date(1990, 6, 15),
+                        }
                         for index in range(self.SIZE)
                     ]
                 )
@@ -50,7 +53,7 @@ class TestCareConcurrency(TransactionCase):
                 )
                 .id
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -59,7 +62,7 @@ class TestCareConcurrency(TransactionCase):
             env["crm.care.campaign"].browse(self.campaign_id).with_context(active_test=False).unlink()
             env["res.partner"].browse(self.partner_ids).unlink()
             env["res.partner.category"].browse(self.tag_id).unlink()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _in_two_workers(self, work, expected=()):
         """Run work(env) in two threads with their own connection, started together; returns their errors."""
@@ -72,7 +75,7 @@ class TestCareConcurrency(TransactionCase):
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     barrier.wait(timeout=30)
                     work(env)
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)
 

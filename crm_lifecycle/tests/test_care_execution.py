@@ -3,9 +3,10 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.addons.base.models.ir_cron import IrCron
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from odoo.addons.base.models.ir_cron import IrCron
 
 from .care_common import CareCase
 
@@ -27,7 +28,7 @@ class TestCareExecution(CareCase):
         touches = self._touches(campaign)
         self.assertEqual(set(touches.mapped("state")), {"done"})
         mails = self.env["mail.mail"].search([("mail_message_id", "in", touches.mail_message_id.ids)])
-        subjects = {mail.recipient_ids.id or mail.res_id: mail.subject for mail in mails}
+        subjects = {mail.recipient_ids.id: mail.subject for mail in mails}
         self.assertEqual(subjects[chinese.id], "Li Lei，生日快乐！")
         self.assertEqual(subjects[english.id], "Happy birthday, John!")
         self.assertEqual(set(mails.mapped("state")), {"outgoing"}, "queued, not sent by the cron")
@@ -52,7 +53,8 @@ class TestCareExecution(CareCase):
         followed = self._birthday_customer("Followed", user_id=self.salesman.id)
         orphan = self._birthday_customer("Orphan")
         campaign = self._campaign(
-            "birthday", steps=[{"action": "activity", "activity_type_id": self.visit_type.id, "activity_summary": "Call"}]
+            "birthday",
+            steps=[{"action": "activity", "activity_type_id": self.visit_type.id, "activity_summary": "Call"}],
         )
         self._run_care(self.TODAY)
         touches = self._touches(campaign)
@@ -132,9 +134,11 @@ class TestCareExecution(CareCase):
         partner = self._birthday_customer("Twice Touched")
         first = self._campaign("birthday", name="First")
         self._run_care(self.TODAY)
-        second = self._campaign("after_order", name="Second", steps=[
-            {"action": "email", "mail_template_id": self.thank_you_template.id, "delay_days": 0}
-        ])
+        second = self._campaign(
+            "after_order",
+            name="Second",
+            steps=[{"action": "email", "mail_template_id": self.thank_you_template.id, "delay_days": 0}],
+        )
         self._order(partner, self._days_ago(-3), amount=100)
         self._run_care(self._days_ago(-4))
         self._order(partner, self._days_ago(-5), amount=70)
@@ -158,6 +162,9 @@ class TestCareExecution(CareCase):
         mail = self.env["mail.mail"].search([("subject", "like", "[Test] Happy birthday")])
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.recipient_ids, self.env.user.partner_id)
-        no_email = self._campaign("birthday", steps=[{"action": "add_tag", "tag_id": self.env["res.partner.category"].create({"name": "t"}).id}])
+        no_email = self._campaign(
+            "birthday",
+            steps=[{"action": "add_tag", "tag_id": self.env["res.partner.category"].create({"name": "t"}).id}],
+        )
         with self.assertRaisesRegex(UserError, "no email step"):
             no_email.action_send_test()

@@ -95,8 +95,13 @@ class TestCarePlanning(CareCase):
             "after_order",
             steps=[
                 {"action": "email", "mail_template_id": self.thank_you_template.id, "delay_days": 1},
-                {"action": "activity", "activity_type_id": self.visit_type.id, "delay_days": 7,
-                 "activity_summary": "Visit", "respect_pressure": False},
+                {
+                    "action": "activity",
+                    "activity_type_id": self.visit_type.id,
+                    "delay_days": 7,
+                    "activity_summary": "Visit",
+                    "respect_pressure": False,
+                },
             ],
         )
         order = self._order(partner, self.TODAY)
@@ -245,7 +250,9 @@ class TestCarePlanning(CareCase):
         segment = self.env["crm.segment"].create({"name": "Soon broken", "domain": "[('name', '!=', False)]"})
         # A domain that became invalid after it was saved (e.g. a removed field), written behind the ORM.
         self.env.flush_all()
-        self.env.cr.execute(SQL("UPDATE crm_segment SET domain = %s WHERE id = %s", "[('gone_field', '=', 1)]", segment.id))
+        self.env.cr.execute(
+            SQL("UPDATE crm_segment SET domain = %s WHERE id = %s", "[('gone_field', '=', 1)]", segment.id)
+        )
         segment.invalidate_recordset(["domain"])
         with self.assertRaisesRegex(ValidationError, "not valid"):
             self._campaign("segment_entry", segment_id=segment.id)

@@ -55,7 +55,7 @@ class TestCarePressure(CareCase):
         self.assertEqual(self._greet(partner).state, "done")
 
     def test_two_campaigns_the_same_day_respect_the_gap(self):
-        partner = self._birthday_customer("Popular")
+        self._birthday_customer("Popular")
         second = self._campaign("birthday", name="Second greeting")
         self._run_care(self.TODAY)
         touches = self._touches(self.campaign) | self._touches(second)
@@ -94,8 +94,11 @@ class TestCarePressure(CareCase):
 
     def test_no_phone_for_an_sms_step(self):
         template = self.env["sms.template"].create(
-            {"name": "Birthday SMS", "model_id": self.env["ir.model"]._get_id("res.partner"),
-             "body": "Happy birthday {{ object.name }}"}
+            {
+                "name": "Birthday SMS",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "body": "Happy birthday {{ object.name }}",
+            }
         )
         self.campaign.step_ids.write({"action": "sms", "sms_template_id": template.id})
         without = self._birthday_customer("No Phone")
