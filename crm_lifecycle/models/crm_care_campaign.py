@@ -2,6 +2,7 @@ import calendar
 import logging
 from datetime import datetime, time, timedelta
 
+import psycopg2.errors
 import pytz
 
 from odoo import api, fields, models
@@ -527,6 +528,29 @@ class CrmCareCampaign(models.Model):
             if not self.env["crm.care.touch"]._execute_due(company, today, chunk_size):
                 return
 
+    def _claim_and_plan(self, today, tz):
+        """Plan this campaign up to today unless another worker holds it or did it already."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM crm_care_campaign
+                    WHERE id = %s AND active AND (date_last_planned IS NULL OR date_last_planned < %s)
+                      FOR UPDATE SKIP LOCKED""",
+                self.id,
+                today,
+            )
+        )
+        if not self.env.cr.fetchone():
+            return None
+        self.invalidate_recordset(["date_last_planned"])
+        self._refresh_stale_segment(today, tz)
+        self.env.flush_all()
+        created = self._plan(today, tz)
+        self.date_last_planned = today
+        self.env.flush_all()
+        _logger.info("Care: campaign %s planned %s touches", self.id, created)
+        return created
+
     @api.model
     def _plan_campaigns(self):
         """Plan today's touches of every active campaign, one transaction each; False when out of time."""
@@ -535,31 +559,27 @@ class CrmCareCampaign(models.Model):
         companies = campaigns.company_id
         cron._commit_progress(remaining=len(campaigns) + 1)
         # Next birthdays (Upcoming Birthdays) move on once a day, by one worker.
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CARE_LOCK_KEY, 0))
-        if self.env.cr.fetchone()[0]:
-            self.env["res.partner"]._care_roll_next_birthdays(self.env.company._get_lifecycle_today()[0])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CARE_LOCK_KEY, 0))
+                if self.env.cr.fetchone()[0]:
+                    self.env["res.partner"]._care_roll_next_birthdays(self.env.company._get_lifecycle_today()[0])
+        except psycopg2.errors.SerializationFailure:
+            self.env.cr.rollback()  # another worker has just moved them on
         if not cron._commit_progress(1):
             return False
         for company in companies:
             today, tz = company._get_lifecycle_today()
             for campaign in campaigns.filtered(lambda c, company=company: c.company_id == company):
-                self.env.cr.execute(
-                    SQL(
-                        """SELECT date_last_planned FROM crm_care_campaign
-                            WHERE id = %s AND active AND (date_last_planned IS NULL OR date_last_planned < %s)
-                              FOR UPDATE SKIP LOCKED""",
-                        campaign.id,
-                        today,
-                    )
-                )
-                row = self.env.cr.fetchone()
-                if row:
-                    campaign.invalidate_recordset(["date_last_planned"])
-                    campaign._refresh_stale_segment(today, tz)
-                    self.env.flush_all()
-                    created = campaign._plan(today, tz)
-                    campaign.date_last_planned = today
-                    _logger.info("Care: campaign %s planned %s touches", campaign.id, created)
+                for __ in range(3):
+                    try:
+                        with self.env.cr.savepoint(flush=False):
+                            campaign._claim_and_plan(today, tz)
+                        break
+                    except psycopg2.errors.SerializationFailure:
+                        # Another worker changed what this one read (a segment it refreshed, the campaign
+                        # it planned) after this transaction's snapshot: start again with a fresh one.
+                        self.env.cr.rollback()
                 if not cron._commit_progress(1):
                     return False
         self.env["crm.care.touch"].invalidate_model()
