@@ -208,7 +208,10 @@ class CrmCareCampaign(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_care_touch_action")
         action["domain"] = [("campaign_id", "=", self.id)]
-        action["context"] = {"search_default_group_by_state": 1}
+        if self.env.context.get("search_default_skipped"):
+            action["context"] = {"search_default_skipped": 1, "search_default_group_by_reason": 1}
+        else:
+            action["context"] = {"search_default_group_by_state": 1}
         return action
 
     def action_view_conversions(self):

@@ -144,8 +144,12 @@ class CrmCareTouch(models.Model):
         company = self.company_id[:1] or self.env.company
         expired = self.filtered(lambda t: t.date_planned < today - timedelta(days=EXPIRY_DAYS))
         expired.write({"state": "skipped", "reason": "expired"})
-        todo = (self - expired).sorted(lambda t: (t.date_planned, t.step_id.sequence, t.id))
-        vetoes = todo.with_context(care_today=today, care_company_id=company.id)._care_veto_reasons()
+        todo = (
+            (self - expired)
+            .with_context(care_today=today, care_company_id=company.id)
+            .sorted(lambda t: (t.date_planned, t.step_id.sequence, t.id))
+        )
+        vetoes = todo._care_veto_reasons()
         by_reason = defaultdict(list)
         for touch_id, reason in vetoes.items():
             by_reason[reason].append(touch_id)

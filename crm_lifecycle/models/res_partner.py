@@ -339,6 +339,9 @@ class ResPartner(models.Model):
             partner.next_birthday = care_dates.next_birthday(partner.birthday, today)
 
     def _compute_care_touch_count(self):
+        if not self.env["crm.care.touch"].has_access("read"):
+            self.care_touch_count = 0
+            return
         counts = dict(
             self.env["crm.care.touch"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
         )
