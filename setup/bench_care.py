@@ -9,16 +9,19 @@ lifecycle stages), creates 10 active campaigns of every kind, then measures on o
 
 import argparse
 import io
-import logging
+import os
+import sys
 import time
 from datetime import date, timedelta
 from unittest.mock import patch
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.fields import Command
-from odoo.modules.registry import Registry
-from odoo.tools import SQL
+sys.path.insert(0, os.path.dirname(__file__))
+
+from bench_common import create_bench_db, db_exists, registry  # noqa: E402
+
+from odoo import SUPERUSER_ID, api  # noqa: E402
+from odoo.fields import Command  # noqa: E402
+from odoo.tools import SQL  # noqa: E402
 
 DAY = date(2026, 6, 15)
 BATCH = 100_000
@@ -26,8 +29,6 @@ BATCH = 100_000
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--database", required=True)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--exec", type=int, default=10_000, dest="execute")
     return parser.parse_args()
@@ -153,10 +154,11 @@ def setup_campaigns(env):
 
 def main():
     args = parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    logging.getLogger("odoo").setLevel(logging.WARNING)
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
+    db = f"crm_care_bench_care_{args.customers}"
+    if not db_exists(db):
+        print(f"creating {db} with the three addons")
+        create_bench_db(db)
+    with registry(db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         env.company.partner_id.tz = "UTC"
         cr.commit()
