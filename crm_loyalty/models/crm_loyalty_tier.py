@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 # Commercial entities only (companies and individuals), as crm_lifecycle's customer views count them.
 MEMBER_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
@@ -88,7 +89,7 @@ class CrmLoyaltyTier(models.Model):
     @api.constrains("sequence", "min_spend", "active", "company_id")
     def _check_spend_increases(self):
         companies = self.company_id
-        if not all(self.mapped("company_id")):  # a shared tier belongs to every company's ladder
+        if any(not tier.company_id for tier in self):  # a shared tier belongs to every company's ladder
             companies |= self.sudo().search([("company_id", "!=", False)]).company_id | self.env.company
         for company in companies:
             tiers = self._get_ranked_tiers(company)
@@ -99,9 +100,9 @@ class CrmLoyaltyTier(models.Model):
                             "The minimum spend must increase with the tier order: %(higher)s (%(higher_spend)s)"
                             " comes after %(lower)s (%(lower_spend)s) but does not ask for more.",
                             higher=higher.name,
-                            higher_spend=higher.min_spend,
+                            higher_spend=format_amount(self.env, higher.min_spend, company.currency_id),
                             lower=lower.name,
-                            lower_spend=lower.min_spend,
+                            lower_spend=format_amount(self.env, lower.min_spend, company.currency_id),
                         )
                     )
 

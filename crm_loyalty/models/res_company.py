@@ -46,10 +46,16 @@ class ResCompany(models.Model):
                     self.env._("The membership program %s belongs to another company.", program.name)
                 )
 
-    @api.constrains("loyalty_window_days", "loyalty_points_validity_months")
-    def _check_loyalty_periods(self):
+    @api.constrains("loyalty_window_days")
+    def _check_loyalty_window_days(self):
         for company in self:
             if company.loyalty_window_days <= 0:
-                raise ValidationError(self.env._("The qualifying window of the membership tiers must be at least one day."))
+                raise ValidationError(
+                    self.env._("The qualifying window of the membership tiers must be at least one day.")
+                )
+
+    @api.constrains("loyalty_points_validity_months")
+    def _check_loyalty_points_validity_months(self):
+        for company in self:
             if company.loyalty_points_validity_months < 0:
                 raise ValidationError(self.env._("The points validity cannot be negative."))

@@ -425,14 +425,16 @@ class ResPartner(models.Model):
                 """
                 WITH m(partner_id, tier_id, old_tier_id, reason, spend, company_id) AS (VALUES %(values)s),
                 upd AS (
-                    UPDATE res_partner p SET loyalty_tier_id = m.tier_id FROM m WHERE p.id = m.partner_id
-                ), price AS (
+                    -- one UPDATE per row: the entity and its contacts get the tier and the tier's pricelist
                     UPDATE res_partner p
-                       SET specific_property_product_pricelist =
-                           COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
-                           || jsonb_build_object(m.company_id::text, t.pricelist_id)
-                      FROM m JOIN crm_loyalty_tier t ON t.id = m.tier_id
-                     WHERE p.commercial_partner_id = m.partner_id AND t.pricelist_id IS NOT NULL
+                       SET loyalty_tier_id = m.tier_id,
+                           specific_property_product_pricelist = CASE
+                               WHEN t.pricelist_id IS NULL THEN p.specific_property_product_pricelist
+                               ELSE COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
+                                    || jsonb_build_object(m.company_id::text, t.pricelist_id)
+                           END
+                      FROM m LEFT JOIN crm_loyalty_tier t ON t.id = m.tier_id
+                     WHERE p.commercial_partner_id = m.partner_id
                 )
                 INSERT INTO crm_loyalty_tier_history
                        (partner_id, company_id, from_tier_id, to_tier_id, date, reason, direction, qualifying_spend,

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -80,3 +81,10 @@ class LoyaltyCase(LifecycleCase):
         return self.env["mail.mail"].search(
             [("model", "=", "res.partner"), ("res_id", "=", partner.id), ("subject", "ilike", subject_start)]
         )
+
+    @contextmanager
+    def _refused(self, exception, message):
+        """assertRaises (which rolls back to a savepoint, unlike assertRaisesRegex) plus the message."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), message)

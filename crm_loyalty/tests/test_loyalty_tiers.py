@@ -173,11 +173,11 @@ class TestLoyaltyTiers(LoyaltyCase):
                 partner.with_user(self.salesman)._loyalty_set_tier_manually(self.gold, "Because")
             with self.assertRaises(AccessError):
                 partner.with_user(self.salesman).write({"loyalty_tier_locked": True, "loyalty_lock_reason": "x"})
-            with self.assertRaisesRegex(ValidationError, "needs a reason"):
+            with self._refused(ValidationError, "needs a reason"):
                 partner.with_user(self.manager)._loyalty_set_tier_manually(self.gold, "  ")
-            with self.assertRaisesRegex(ValidationError, "needs a reason"):
+            with self._refused(ValidationError, "needs a reason"):
                 partner.sudo().write({"loyalty_tier_locked": True, "loyalty_lock_reason": False})
-            with self.assertRaisesRegex(ValidationError, "after today"):
+            with self._refused(ValidationError, "after today"):
                 partner.with_user(self.manager)._loyalty_set_tier_manually(self.gold, "Late", self.TODAY)
         self.assertEqual(partner.loyalty_tier_id, self.member)
 
