@@ -194,10 +194,6 @@ class ResPartner(models.Model):
     # Evaluation of selected customers (order events, buttons)
     # ------------------------------------------------------------------
 
-    def _lifecycle_refresh(self, reason="order", orders=None):
-        super()._lifecycle_refresh(reason=reason, orders=orders)
-        self._loyalty_refresh(enroll=reason == "order")
-
     def _loyalty_refresh(self, enroll=False):
         """Evaluate the tiers of these partners' commercial entities, in this transaction.
 
