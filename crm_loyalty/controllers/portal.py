@@ -5,7 +5,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 
 class CustomerPortalMembership(CustomerPortal):
-    """"My membership": the logged-in customer's tier, points, progress and tier history.
+    """ "My membership": the logged-in customer's tier, points, progress and tier history.
 
     The page shows the commercial entity of the logged-in user and nobody else: no URL parameter selects a
     customer. Portal users have no access to tiers and tier history, so the values are read with sudo()
@@ -24,8 +24,8 @@ class CustomerPortalMembership(CustomerPortal):
         currency = company.currency_id
         card = partner_sudo.loyalty_member_card_id
         expiry_date, expiry_points = partner_sudo._loyalty_get_next_expiry()
-        history = request.env["crm.loyalty.tier.history"].sudo().search(
-            [("partner_id", "=", partner_sudo.id)], limit=20
+        history = (
+            request.env["crm.loyalty.tier.history"].sudo().search([("partner_id", "=", partner_sudo.id)], limit=20)
         )
         return {
             "page_name": "membership",
@@ -41,7 +41,8 @@ class CustomerPortalMembership(CustomerPortal):
             "window_days": company.loyalty_window_days,
             "progress": round(partner_sudo.loyalty_progress),
             "progress_label": partner_sudo.loyalty_progress_label,
-            "review_date": partner_sudo.loyalty_review_date and format_date(request.env, partner_sudo.loyalty_review_date),
+            "review_date": partner_sudo.loyalty_review_date
+            and format_date(request.env, partner_sudo.loyalty_review_date),
             "tier_history": history,
         }
 

@@ -21,7 +21,6 @@ if HAS_CARE_CAMPAIGNS:
         )
         coupon_program_id = fields.Many2one(
             "loyalty.program",
-            string="Coupon Program",
             domain="[('program_type', 'in', ('coupons', 'next_order_coupons', 'gift_card', 'promo_code'))]",
             help="Each customer the step reaches gets a coupon of this program.",
         )

@@ -210,7 +210,7 @@ class CrmLoyaltyRun(models.Model):
         self.env["res.partner"]._loyalty_link_member_cards()
         self.env.flush_all()
         columns = (*STATE_COLUMNS, "loyalty_tier_id")
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([("loyalty_window_days", ">", 0)]):
             query = self._get_tier_query(self._get_loyalty_params(company))
             self.env.cr.execute(
                 SQL(

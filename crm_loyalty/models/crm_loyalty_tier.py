@@ -29,7 +29,6 @@ class CrmLoyaltyTier(models.Model):
     )
     pricelist_id = fields.Many2one(
         "product.pricelist",
-        string="Pricelist",
         help="Pricelist given to the tier's members when they reach it (leave empty to keep theirs).",
     )
     points_multiplier = fields.Float(
@@ -49,9 +48,7 @@ class CrmLoyaltyTier(models.Model):
         counts = dict(
             self.env["res.partner"]
             .sudo()
-            ._read_group(
-                [("loyalty_tier_id", "in", self.ids), *MEMBER_DOMAIN], ["loyalty_tier_id"], ["__count"]
-            )
+            ._read_group([("loyalty_tier_id", "in", self.ids), *MEMBER_DOMAIN], ["loyalty_tier_id"], ["__count"])
         )
         for tier in self:
             tier.member_count = counts.get(tier._origin, 0)
@@ -82,9 +79,7 @@ class CrmLoyaltyTier(models.Model):
             if tier.min_orders < 0:
                 raise ValidationError(self.env._("The minimum orders of tier %s cannot be negative.", tier.name))
             if tier.points_multiplier < 1:
-                raise ValidationError(
-                    self.env._("The points multiplier of tier %s must be at least 1.", tier.name)
-                )
+                raise ValidationError(self.env._("The points multiplier of tier %s must be at least 1.", tier.name))
 
     @api.constrains("sequence", "min_spend", "active", "company_id")
     def _check_spend_increases(self):
@@ -93,7 +88,7 @@ class CrmLoyaltyTier(models.Model):
             companies |= self.sudo().search([("company_id", "!=", False)]).company_id | self.env.company
         for company in companies:
             tiers = self._get_ranked_tiers(company)
-            for lower, higher in zip(tiers, tiers[1:]):
+            for lower, higher in zip(tiers, tiers[1:], strict=False):
                 if higher.min_spend <= lower.min_spend:
                     raise ValidationError(
                         self.env._(

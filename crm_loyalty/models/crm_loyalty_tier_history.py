@@ -16,8 +16,8 @@ class CrmLoyaltyTierHistory(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="partner_id.company_id", store=True)
-    from_tier_id = fields.Many2one("crm.loyalty.tier", string="From Tier", ondelete="set null")
-    to_tier_id = fields.Many2one("crm.loyalty.tier", string="To Tier", index=True, ondelete="set null")
+    from_tier_id = fields.Many2one("crm.loyalty.tier", ondelete="set null")
+    to_tier_id = fields.Many2one("crm.loyalty.tier", index=True, ondelete="set null")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     reason = fields.Selection(TIER_CHANGE_REASONS, required=True, default="manual")
     direction = fields.Selection(

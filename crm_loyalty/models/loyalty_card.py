@@ -36,8 +36,10 @@ class LoyaltyCard(models.Model):
         """Expire the membership points older than each company's validity, writing one history line per
         card for what expired. Chunked by card, committed per chunk, idempotent (a card expires once a
         day, and what expired counts as used), cards claimed with SKIP LOCKED."""
-        companies = self.env["res.company"].sudo().search(
-            [("loyalty_program_id", "!=", False), ("loyalty_points_validity_months", ">", 0)]
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("loyalty_program_id", "!=", False), ("loyalty_points_validity_months", ">", 0)])
         )
         for company in companies:
             today = company._get_lifecycle_today()[0]

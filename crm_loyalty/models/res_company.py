@@ -42,9 +42,7 @@ class ResCompany(models.Model):
                     )
                 )
             if program.company_id and program.company_id != company:
-                raise ValidationError(
-                    self.env._("The membership program %s belongs to another company.", program.name)
-                )
+                raise ValidationError(self.env._("The membership program %s belongs to another company.", program.name))
 
     @api.constrains("loyalty_window_days")
     def _check_loyalty_window_days(self):

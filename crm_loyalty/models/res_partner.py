@@ -39,9 +39,7 @@ class ResPartner(models.Model):
         help="Untaxed amount of confirmed orders over the qualifying window, in company currency.",
     )
     loyalty_qualifying_orders = fields.Integer(string="Qualifying Orders", readonly=True, copy=False)
-    loyalty_next_tier_id = fields.Many2one(
-        "crm.loyalty.tier", string="Next Tier", compute="_compute_loyalty_next_tier"
-    )
+    loyalty_next_tier_id = fields.Many2one("crm.loyalty.tier", string="Next Tier", compute="_compute_loyalty_next_tier")
     loyalty_spend_to_next_tier = fields.Monetary(
         string="Spend to Next Tier", currency_field="lifecycle_currency_id", compute="_compute_loyalty_next_tier"
     )
@@ -66,7 +64,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _read_group_loyalty_tier_ids(self, tiers, domain):
-        return tiers.search([])
+        return tiers._get_ranked_tiers()
 
     @api.depends("loyalty_tier_id", "loyalty_qualifying_spend")
     def _compute_loyalty_next_tier(self):
@@ -106,8 +104,10 @@ class ResPartner(models.Model):
                 raise ValidationError(self.env._("Locking the membership tier of %s needs a reason.", partner.name))
 
     def write(self, vals):
-        if LOCK_FIELDS & vals.keys() and not self.env.su and not self.env.user.has_group(
-            "crm_lifecycle.group_crm_care_manager"
+        if (
+            LOCK_FIELDS & vals.keys()
+            and not self.env.su
+            and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager")
         ):
             raise AccessError(self.env._("Only Customer Care managers can lock or unlock a membership tier."))
         return super().write(vals)
@@ -264,8 +264,10 @@ class ResPartner(models.Model):
         if not rows:
             return
         missing = [partner_id for partner_id, card_id in rows if not card_id]
-        cards = self.env["loyalty.card"].sudo().create(
-            [{"program_id": program.id, "partner_id": partner_id, "points": 0} for partner_id in missing]
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .create([{"program_id": program.id, "partner_id": partner_id, "points": 0} for partner_id in missing])
         )
         card_by_partner = {partner_id: card_id for partner_id, card_id in rows if card_id}
         card_by_partner.update(zip(missing, cards.ids, strict=True))
@@ -399,7 +401,9 @@ class ResPartner(models.Model):
             partner.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=partner.user_id.id,
-                summary=self.env._("%(partner)s reached %(tier)s", partner=partner.name, tier=partner.loyalty_tier_id.name),
+                summary=self.env._(
+                    "%(partner)s reached %(tier)s", partner=partner.name, tier=partner.loyalty_tier_id.name
+                ),
                 note=self.env._(
                     "%(partner)s is now in the top membership tier. Thank them personally and make sure "
                     "their benefits are in place.",
@@ -413,9 +417,7 @@ class ResPartner(models.Model):
         if not moves:
             return
         self.flush_model()
-        values = SQL(", ").join(
-            SQL("(%s, %s::int, %s::int, %s, %s::numeric, %s::int)", *move) for move in moves
-        )
+        values = SQL(", ").join(SQL("(%s, %s::int, %s::int, %s, %s::numeric, %s::int)", *move) for move in moves)
         self.env.cr.execute(
             SQL(
                 """

@@ -56,7 +56,11 @@ class TestLoyaltyExpiry(LoyaltyCase):
         return self.card.history_ids.filtered("crm_loyalty_expiry_date").sorted("id")
 
     def test_fifo_expiry_with_partial_redemption(self):
-        jan, mar, apr = self.TODAY.replace(month=1, day=10), self.TODAY.replace(month=3, day=1), self.TODAY.replace(month=4, day=1)
+        jan, mar, apr = (
+            self.TODAY.replace(month=1, day=10),
+            self.TODAY.replace(month=3, day=1),
+            self.TODAY.replace(month=4, day=1),
+        )
         self._move(jan, issued=100)
         self._move(mar, issued=50)
         self._move(apr, used=60)  # the oldest first: 60 of January's 100
@@ -79,7 +83,11 @@ class TestLoyaltyExpiry(LoyaltyCase):
         self.assertEqual(self.partner._loyalty_get_next_expiry(), (False, 0.0))
 
     def test_redeeming_more_than_the_oldest_lot_eats_into_the_next(self):
-        jan, mar, apr = self.TODAY.replace(month=1, day=10), self.TODAY.replace(month=3, day=1), self.TODAY.replace(month=4, day=1)
+        jan, mar, apr = (
+            self.TODAY.replace(month=1, day=10),
+            self.TODAY.replace(month=3, day=1),
+            self.TODAY.replace(month=4, day=1),
+        )
         self._move(jan, issued=100)
         self._move(mar, issued=50)
         self._move(apr, used=120)  # all of January's and 20 of March's

@@ -9,7 +9,7 @@ from .common import LoyaltyCase
 
 @tagged("post_install", "-at_install")
 class TestLoyaltyPortal(LoyaltyCase, HttpCase):
-    """"My membership" shows the logged-in customer's own membership, and nobody else's."""
+    """ "My membership" shows the logged-in customer's own membership, and nobody else's."""
 
     @classmethod
     def setUpClass(cls):

@@ -239,6 +239,7 @@ class TestLoyaltyTiers(LoyaltyCase):
             entered, __ = segment._refresh_members()[segment.id]
         self.assertEqual(entered, [gold_partner.id])
         self.assertEqual(
-            self.env["res.partner"].search([("loyalty_tier_id", "=", self.gold.id)]), gold_partner,
+            self.env["res.partner"].search([("loyalty_tier_id", "=", self.gold.id)]),
+            gold_partner,
             "the tier is stored and searchable",
         )

@@ -6,7 +6,7 @@ class CrmLoyaltyLockWizard(models.TransientModel):
     _description = "Set Membership Tier"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
-    tier_id = fields.Many2one("crm.loyalty.tier", string="Tier", required=True)
+    tier_id = fields.Many2one("crm.loyalty.tier", required=True)
     reason = fields.Char(required=True, help="Why this customer gets this tier; kept in the tier history.")
     lock_until = fields.Date(
         string="Locked Until",
