@@ -57,7 +57,8 @@ class LifecycleCase(TransactionCase):
 
     @classmethod
     def _customer(cls, name="Customer", **vals):
-        return cls.env["res.partner"].create({"name": name, "email": f"{name.lower().replace(' ', '.')}@example.com", **vals})
+        email = f"{name.lower().replace(' ', '.')}@example.com"
+        return cls.env["res.partner"].create({"name": name, "email": email, **vals})
 
     @classmethod
     def _order(cls, partner, on, amount=100.0, confirm=True, currency=None):

@@ -108,9 +108,7 @@ class TestLifecycleStages(LifecycleCase):
         self._order(buyer, self._days_ago(10))
         self.assertEqual(company.lifecycle_stage_id, self.stage["new"])
         self.assertEqual(buyer.lifecycle_stage_id, self.stage["new"])
-        tracked = company.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "lifecycle_stage_id"
-        )
+        tracked = company.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "lifecycle_stage_id")
         self.assertTrue(tracked, "the stage change is tracked in the chatter")
 
     def test_shipped_stage_cannot_be_deleted_but_renamed(self):
