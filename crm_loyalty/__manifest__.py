@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_care_step_views.xml",
         "views/portal_templates.xml",
         "views/crm_loyalty_menus.xml",
     ],

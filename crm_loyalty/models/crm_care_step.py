@@ -29,6 +29,10 @@ if HAS_CARE_CAMPAIGNS:
             string="Coupon Validity (days)", help="Days the coupon can be used; empty: no end date."
         )
 
+        @api.model
+        def _get_required_fields(self):
+            return {**super()._get_required_fields(), "issue_coupon": "coupon_program_id"}
+
         @api.constrains("action", "coupon_program_id", "coupon_points", "coupon_validity_days")
         def _check_issue_coupon(self):
             for step in self.filtered(lambda s: s.action == "issue_coupon"):

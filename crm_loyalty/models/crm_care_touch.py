@@ -16,9 +16,7 @@ if HAS_CARE_CAMPAIGNS:
         def _care_execute_issue_coupon(self):
             """Issue one coupon per due touch of one step (self), reserved to the touch's customer."""
             touches = self.filtered(lambda touch: not touch.loyalty_card_id)
-            if not touches:
-                return self.env["loyalty.card"]
-            step = touches.step_id
+            step = self.step_id
             step.ensure_one()
             today = fields.Date.context_today(self)
             expiration = today + timedelta(days=step.coupon_validity_days) if step.coupon_validity_days else False
@@ -38,5 +36,6 @@ if HAS_CARE_CAMPAIGNS:
                 )
             )
             for touch, card in zip(touches, cards, strict=True):
-                touch.loyalty_card_id = card
+                touch._mark_done(loyalty_card_id=card.id)
+            (self - touches)._mark_done()
             return cards

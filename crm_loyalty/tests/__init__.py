@@ -1,5 +1,6 @@
 from . import test_loyalty_benefits
 from . import test_loyalty_config
+from . import test_loyalty_coupon_step
 from . import test_loyalty_expiry
 from . import test_loyalty_performance
 from . import test_loyalty_portal
