@@ -17,6 +17,7 @@ STATE_COLUMNS = (
     "loyalty_tier_locked",
     "loyalty_lock_reason",
     "loyalty_lock_until",
+    "loyalty_member_card_id",
 )
 CHUNK_SIZE = 20000
 # Key of the advisory lock that makes preparing a tier run single-worker ("crm_loyalty" as a number).
@@ -81,6 +82,7 @@ class CrmLoyaltyRun(models.Model):
             "today": params["today"],
             "window_days": window,
             "window_start": local_start.astimezone(pytz.utc).replace(tzinfo=None),
+            "program_id": company.loyalty_program_id.id or None,
         }
 
     @api.model
@@ -128,6 +130,11 @@ class CrmLoyaltyRun(models.Model):
                        COALESCE(cp.loyalty_tier_locked, FALSE) AS old_locked,
                        cp.loyalty_lock_reason AS old_lock_reason,
                        cp.loyalty_lock_until AS old_lock_until,
+                       COALESCE(cp.loyalty_member_card_id, (
+                           SELECT c.id FROM loyalty_card c
+                            WHERE c.partner_id = cp.id AND c.program_id = %(program_id)s AND c.active
+                            ORDER BY c.id LIMIT 1
+                       )) AS card_id,
                        COALESCE(cp.loyalty_tier_locked, FALSE)
                            AND cp.loyalty_lock_until <= %(today)s AS lock_expired,
                        COALESCE(cp.loyalty_tier_locked, FALSE)
@@ -166,6 +173,7 @@ class CrmLoyaltyRun(models.Model):
                    d.old_locked AND NOT d.lock_expired AS loyalty_tier_locked,
                    CASE WHEN d.lock_expired THEN NULL ELSE d.old_lock_reason END AS loyalty_lock_reason,
                    CASE WHEN d.lock_expired THEN NULL ELSE d.old_lock_until END AS loyalty_lock_until,
+                   d.card_id AS loyalty_member_card_id,
                    CASE d.action
                        WHEN 'up' THEN d.q_tier_id
                        WHEN 'down' THEN (SELECT t.id FROM tiers t WHERE t.rank = d.old_rank - 1)
@@ -207,8 +215,8 @@ class CrmLoyaltyRun(models.Model):
                 return stale
             stale._abandon(self.env._("Not finished on its day; replaced by a newer run."))
         run = self.create({"date": today, "state": "apply"})
-        self.env["res.partner"]._loyalty_link_member_cards()
         self.env.flush_all()
+        self.env["crm.lifecycle.run"]._set_batch_session()
         columns = (*STATE_COLUMNS, "loyalty_tier_id")
         for company in self.env["res.company"].sudo().search([("loyalty_window_days", ">", 0)]):
             query = self._get_tier_query(self._get_loyalty_params(company))
@@ -301,11 +309,13 @@ class CrmLoyaltyRun(models.Model):
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk: values set-based, tier changes through the ORM (tracking, mails, pricelists).
 
-        The very first run after installation gives every customer its first tier set-based, with its
-        history line and pricelist but without a mail to each customer.
+        The very first run after installation gives every customer its first tier set-based, in the same
+        UPDATE as its values, with its history line and pricelist but without a mail to each customer.
         """
         partners = self.env["res.partner"]
         partners.flush_model()
+        if initial:
+            return self._apply_chunk_initial(chunk)
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
@@ -333,11 +343,66 @@ class CrmLoyaltyRun(models.Model):
             )
         )
         moves = self.env.cr.fetchall()
-        if initial:
-            partners._loyalty_set_tiers_sql(moves)
-            return changed, len(moves), 0
         errors = partners._loyalty_apply_tier_changes(moves)
         return changed, len(moves) - errors, errors
+
+    def _apply_chunk_initial(self, chunk):
+        """First tiers, set-based: history lines, then one UPDATE per member, then tier pricelists."""
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_loyalty_tier_history
+                       (partner_id, company_id, from_tier_id, to_tier_id, date, reason, direction, qualifying_spend,
+                        user_id, create_uid, create_date, write_uid, write_date)
+                SELECT l.partner_id, p.company_id, p.loyalty_tier_id, l.loyalty_tier_id, %(today)s, l.reason,
+                       CASE WHEN l.loyalty_tier_id IS NULL THEN 'down' ELSE 'up' END, l.loyalty_qualifying_spend,
+                       %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_loyalty_run_line l
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                   AND p.loyalty_tier_id IS DISTINCT FROM l.loyalty_tier_id
+                """,
+                today=self.date,
+                uid=self.env.uid,
+                now=now,
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        tier_changes = self.env.cr.rowcount
+        columns = (*STATE_COLUMNS, "loyalty_tier_id")
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET %(assign)s
+                     FROM crm_loyalty_run_line l
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                      AND p.id = l.partner_id""",
+                assign=_assignments(columns, "l"),
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        changed = self.env.cr.rowcount
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET specific_property_product_pricelist =
+                          COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
+                          || jsonb_build_object(l.company_id::text, t.pricelist_id)
+                     FROM crm_loyalty_run_line l
+                     JOIN crm_loyalty_tier t ON t.id = l.loyalty_tier_id
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s AND t.pricelist_id IS NOT NULL
+                      AND l.old_tier_id IS DISTINCT FROM l.loyalty_tier_id
+                      AND p.commercial_partner_id = l.partner_id""",
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        self.env["res.partner"].invalidate_model([*columns, "specific_property_product_pricelist"])
+        self.env["crm.loyalty.tier.history"].invalidate_model()
+        return changed, tier_changes, 0
 
     @api.model
     def _log_tier_error(self, partner_id, tier_id):
@@ -370,6 +435,7 @@ class CrmLoyaltyRunLine(models.Model):
     loyalty_tier_locked = fields.Boolean()
     loyalty_lock_reason = fields.Char()
     loyalty_lock_until = fields.Date()
+    loyalty_member_card_id = fields.Many2one("loyalty.card", ondelete="set null")
 
     _run_chunk_idx = models.Index("(run_id, chunk)")
 

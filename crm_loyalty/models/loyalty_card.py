@@ -10,6 +10,8 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 EXPIRY_CHUNK_SIZE = 50000
+# Key of the advisory lock of the points expiry ("loyexp" as a number), with the program id.
+EXPIRY_LOCK_KEY = 0x6C6F79657870 & 0x7FFFFFFF
 
 
 class LoyaltyCard(models.Model):
@@ -50,6 +52,7 @@ class LoyaltyCard(models.Model):
             )
             self.flush_model()
             self.env["loyalty.history"].flush_model()
+            self.env["crm.lifecycle.run"]._set_batch_session()
             self.env.cr.execute(
                 SQL(
                     "SELECT COUNT(*) FROM loyalty_card WHERE program_id = %s AND points > 0",
@@ -73,7 +76,16 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _loyalty_expire_chunk(self, program_id, cutoff, today, description, after, chunk_size):
-        """Expire the points of the next chunk of cards after id `after`: (last id, cards, (expired, points))."""
+        """Expire the points of the next chunk of cards after id `after`: (last id, cards, (expired, points)).
+
+        One worker at a time per program (advisory lock; another worker finds it taken and leaves). Should
+        two chunks ever meet, the unique index lets a card expire once a day, and only the card whose
+        expiry line was inserted loses points.
+        """
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Points expiry: another worker is expiring the points of program %s", program_id)
+            return None, 0, (0, 0)
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
@@ -83,7 +95,6 @@ class LoyaltyCard(models.Model):
                      WHERE program_id = %(program)s AND points > 0 AND id > %(after)s
                      ORDER BY id
                      LIMIT %(limit)s
-                       FOR UPDATE SKIP LOCKED
                 ), balance AS (
                     SELECT h.card_id,
                            SUM(h.issued) FILTER (WHERE h.create_date < %(cutoff)s) AS old_issued,
@@ -104,7 +115,8 @@ class LoyaltyCard(models.Model):
                     SELECT card_id, %(description)s, 0, amount, %(today)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM expiring
                      WHERE amount > 0
-                        ON CONFLICT (card_id, crm_loyalty_expiry_date) DO NOTHING
+                        ON CONFLICT (card_id, crm_loyalty_expiry_date) WHERE crm_loyalty_expiry_date IS NOT NULL
+                        DO NOTHING
                     RETURNING card_id, used
                 ), upd AS (
                     UPDATE loyalty_card c

@@ -11,7 +11,9 @@ class LoyaltyHistory(models.Model):
     )
 
     # One expiry line per card and day: the nightly job can run again without expiring twice.
-    _crm_loyalty_expiry_unique = models.UniqueIndex("(card_id, crm_loyalty_expiry_date)")
+    _crm_loyalty_expiry_unique = models.UniqueIndex(
+        "(card_id, crm_loyalty_expiry_date) WHERE crm_loyalty_expiry_date IS NOT NULL"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,7 +6,7 @@ from odoo.tools import SQL, format_amount
 
 from .crm_loyalty_run import STATE_COLUMNS, _assignments, _differs
 
-CONTACT_COLUMNS = (*STATE_COLUMNS, "loyalty_tier_id", "loyalty_member_card_id")
+CONTACT_COLUMNS = (*STATE_COLUMNS, "loyalty_tier_id")
 LOCK_FIELDS = {"loyalty_tier_locked", "loyalty_lock_reason", "loyalty_lock_until"}
 
 
@@ -281,29 +281,6 @@ class ResPartner(models.Model):
         )
         self.invalidate_model(["loyalty_member_card_id"])
 
-    @api.model
-    def _loyalty_link_member_cards(self):
-        """Link customers without a membership card to the card of their company's program they hold."""
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH cards AS (
-                    SELECT DISTINCT ON (cc.commercial_partner_id) cc.commercial_partner_id AS partner_id, c.id
-                      FROM loyalty_card c
-                      JOIN res_partner cc ON cc.id = c.partner_id
-                      JOIN res_company co ON co.loyalty_program_id = c.program_id
-                     WHERE c.active
-                     ORDER BY cc.commercial_partner_id, c.partner_id = cc.commercial_partner_id DESC, c.id
-                )
-                UPDATE res_partner p SET loyalty_member_card_id = cards.id
-                  FROM cards
-                 WHERE p.commercial_partner_id = cards.partner_id AND p.loyalty_member_card_id IS NULL
-                """
-            )
-        )
-        self.invalidate_model(["loyalty_member_card_id"])
-
     # ------------------------------------------------------------------
     # Tier changes
     # ------------------------------------------------------------------
@@ -410,45 +387,6 @@ class ResPartner(models.Model):
                     partner=partner.name,
                 ),
             )
-
-    @api.model
-    def _loyalty_set_tiers_sql(self, moves):
-        """First tiers after installation, set-based: tier, history line, pricelist; no mail."""
-        if not moves:
-            return
-        self.flush_model()
-        values = SQL(", ").join(SQL("(%s, %s::int, %s::int, %s, %s::numeric, %s::int)", *move) for move in moves)
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH m(partner_id, tier_id, old_tier_id, reason, spend, company_id) AS (VALUES %(values)s),
-                upd AS (
-                    -- one UPDATE per row: the entity and its contacts get the tier and the tier's pricelist
-                    UPDATE res_partner p
-                       SET loyalty_tier_id = m.tier_id,
-                           specific_property_product_pricelist = CASE
-                               WHEN t.pricelist_id IS NULL THEN p.specific_property_product_pricelist
-                               ELSE COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
-                                    || jsonb_build_object(m.company_id::text, t.pricelist_id)
-                           END
-                      FROM m LEFT JOIN crm_loyalty_tier t ON t.id = m.tier_id
-                     WHERE p.commercial_partner_id = m.partner_id
-                )
-                INSERT INTO crm_loyalty_tier_history
-                       (partner_id, company_id, from_tier_id, to_tier_id, date, reason, direction, qualifying_spend,
-                        user_id, create_uid, create_date, write_uid, write_date)
-                SELECT m.partner_id, p.company_id, m.old_tier_id, m.tier_id, %(today)s, m.reason,
-                       CASE WHEN m.tier_id IS NULL THEN 'down' ELSE 'up' END, m.spend,
-                       %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM m JOIN res_partner p ON p.id = m.partner_id
-                """,
-                values=values,
-                today=fields.Date.context_today(self),
-                uid=self.env.uid,
-            )
-        )
-        self.invalidate_model(["loyalty_tier_id", "specific_property_product_pricelist"])
-        self.env["crm.loyalty.tier.history"].invalidate_model()
 
     @api.model
     def _loyalty_sync_contacts(self, partner_ids=None):
