@@ -110,6 +110,37 @@ def load_cards_and_history(cr, program_id, first_partner_id, customers, lines, s
     return n
 
 
+def reset_loyalty(cr):
+    """Back to no tier at all, so that --reuse measures the first evaluation again."""
+    cr.execute("DELETE FROM crm_loyalty_run")
+    cr.execute("DELETE FROM crm_loyalty_tier_history")
+    cr.execute(
+        """UPDATE res_partner SET loyalty_tier_id = NULL, loyalty_review_date = NULL, loyalty_tier_since = NULL,
+                  loyalty_qualifying_spend = NULL, loyalty_qualifying_orders = NULL, loyalty_member_card_id = NULL
+            WHERE loyalty_tier_id IS NOT NULL OR loyalty_member_card_id IS NOT NULL OR loyalty_qualifying_orders > 0"""
+    )
+    cr.commit()
+
+
+def steady_state(cr, today):
+    """Tiers were earned on every day of the last year, so reviews fall on every day; a third of the members
+    earned their tier with last year's spend and are one tier above what they qualify for now."""
+    cr.execute(
+        """UPDATE res_partner SET loyalty_review_date = %s::date + (id %% 365) + 1,
+                  loyalty_tier_since = %s::date - 364 + (id %% 365)
+            WHERE loyalty_tier_id IS NOT NULL""",
+        [today, today],
+    )
+    cr.execute(
+        """WITH ladder AS (SELECT id, LEAD(id) OVER (ORDER BY sequence, min_spend, id) AS next_id
+                             FROM crm_loyalty_tier WHERE active)
+           UPDATE res_partner p SET loyalty_tier_id = ladder.next_id
+             FROM ladder
+            WHERE p.loyalty_tier_id = ladder.id AND ladder.next_id IS NOT NULL AND p.id % 3 = 0"""
+    )
+    cr.commit()
+
+
 def main():
     parser_defaults = {"customers": 100_000, "orders": 500_000}
     history_lines = 1_000_000
@@ -144,15 +175,11 @@ def main():
                 lines = load_cards_and_history(cr, program.id, first_id, args.customers, history_lines, args.seed, today)
             log(f"  loaded {args.customers:,} cards and {lines:,} history lines")
             cr.commit()
-            with timed("first evaluation (every customer gets its first tier, set-based)"):
-                run_model._cron_evaluate_tiers()
-            # Steady state: tiers were earned on every day of the last year, so reviews fall on every day.
-            cr.execute(
-                "UPDATE res_partner SET loyalty_review_date = %s::date + (id %% 365), "
-                "loyalty_tier_since = %s::date - 365 + (id %% 365) WHERE loyalty_tier_id IS NOT NULL",
-                [today, today],
-            )
-            cr.commit()
+        else:
+            reset_loyalty(cr)
+        with timed("first evaluation (every customer gets its first tier, set-based)"):
+            run_model._cron_evaluate_tiers()
+        steady_state(cr, today)
         members = env["res.partner"].search_count([("loyalty_tier_id", "!=", False), ("parent_id", "=", False)])
         tiers = env["res.partner"]._read_group([("parent_id", "=", False)], ["loyalty_tier_id"], ["__count"])
         log(f"  {members:,} members: " + ", ".join(f"{t.name or 'none'} {n:,}" for t, n in tiers))
@@ -187,6 +214,16 @@ def main():
         log(f"     {expired:,} cards had {points:,.0f} points expire")
         with timed("points expiry again the same day (nothing left to expire)", expiry):
             env["loyalty.card"]._cron_expire_loyalty_points()
+        with freeze_time(today + timedelta(days=1), tick=True), timed(
+            "points expiry the next night (one day of lots crosses the validity)", expiry
+        ):
+            env["loyalty.card"]._cron_expire_loyalty_points()
+        cr.execute(
+            "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date = %s",
+            [today + timedelta(days=1)],
+        )
+        expired, points = cr.fetchone()
+        log(f"     {expired:,} cards had {points:,.0f} points expire")
         # Undo the expiry so that --reuse measures the same work again.
         cr.execute(
             """WITH gone AS (DELETE FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL
