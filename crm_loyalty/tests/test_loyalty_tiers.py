@@ -217,6 +217,9 @@ class TestLoyaltyTiers(LoyaltyCase):
 
     def test_upgrade_mail_in_chinese_for_chinese_customers(self):
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "crm_loyalty")])._load_module_terms(
+            ["crm_loyalty"], ["zh_CN"], overwrite=True
+        )
         self.gold.with_context(lang="zh_CN").name = "金卡"
         partner = self._customer("Li Wei", lang="zh_CN")
         self._order(partner, self.TODAY, amount=25000)
@@ -224,7 +227,8 @@ class TestLoyaltyTiers(LoyaltyCase):
             [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
         )
         self.assertEqual(len(mail), 1)
-        self.assertIn("金卡", mail.subject)
+        self.assertEqual(mail.subject, "欢迎成为金卡会员！")
+        self.assertIn("感谢您的支持", mail.body_html)
         self.assertIn("金卡", mail.body_html)
 
     def test_segment_on_tier(self):
