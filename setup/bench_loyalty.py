@@ -172,7 +172,9 @@ def main():
             log(f"  loaded {partners:,} partners and {orders:,} orders")
             program = setup_loyalty(env)
             with timed("bulk load membership cards and history (COPY)"):
-                lines = load_cards_and_history(cr, program.id, first_id, args.customers, history_lines, args.seed, today)
+                lines = load_cards_and_history(
+                    cr, program.id, first_id, args.customers, history_lines, args.seed, today
+                )
             log(f"  loaded {args.customers:,} cards and {lines:,} history lines")
             cr.commit()
         else:
@@ -192,8 +194,9 @@ def main():
 
         nights = []
         for offset in (1, 2, 3):
-            with freeze_time(today + timedelta(days=offset), tick=True), timed(
-                f"night +{offset} (about 1/365 of the members reviewed)", nights
+            with (
+                freeze_time(today + timedelta(days=offset), tick=True),
+                timed(f"night +{offset} (about 1/365 of the members reviewed)", nights),
             ):
                 run_model._cron_evaluate_tiers()
             run = run_model.search([], limit=1)
@@ -209,13 +212,16 @@ def main():
         expiry = []
         with timed(f"points expiry over {total_lines:,} history lines", expiry):
             env["loyalty.card"]._cron_expire_loyalty_points()
-        cr.execute("SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL")
+        cr.execute(
+            "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL"
+        )
         expired, points = cr.fetchone()
         log(f"     {expired:,} cards had {points:,.0f} points expire")
         with timed("points expiry again the same day (nothing left to expire)", expiry):
             env["loyalty.card"]._cron_expire_loyalty_points()
-        with freeze_time(today + timedelta(days=1), tick=True), timed(
-            "points expiry the next night (one day of lots crosses the validity)", expiry
+        with (
+            freeze_time(today + timedelta(days=1), tick=True),
+            timed("points expiry the next night (one day of lots crosses the validity)", expiry),
         ):
             env["loyalty.card"]._cron_expire_loyalty_points()
         cr.execute(

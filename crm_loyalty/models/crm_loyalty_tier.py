@@ -54,8 +54,11 @@ class CrmLoyaltyTier(models.Model):
             tier.member_count = counts.get(tier._origin, 0)
 
     def _compute_is_top_tier(self):
+        tops = {}
         for tier in self:
-            tier.is_top_tier = tier == self._get_ranked_tiers(tier.company_id)[-1:]
+            if tier.company_id not in tops:
+                tops[tier.company_id] = self._get_ranked_tiers(tier.company_id or None)[-1:]
+            tier.is_top_tier = tier == tops[tier.company_id]
 
     @api.model
     def _get_ranked_tiers(self, company=None):

@@ -68,10 +68,13 @@ class ResPartner(models.Model):
 
     @api.depends("loyalty_tier_id", "loyalty_qualifying_spend")
     def _compute_loyalty_next_tier(self):
+        ladders = {}
         for partner in self:
             company = partner.company_id or self.env.company
             tier = partner.loyalty_tier_id
-            ladder = self.env["crm.loyalty.tier"]._get_ranked_tiers(company)
+            if company not in ladders:
+                ladders[company] = self.env["crm.loyalty.tier"]._get_ranked_tiers(company)
+            ladder = ladders[company]
             above = ladder.filtered(lambda t, tier=tier: t.min_spend > tier.min_spend) if tier else ladder
             next_tier = above[:1]
             spend = partner.loyalty_qualifying_spend
