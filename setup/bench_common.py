@@ -22,6 +22,7 @@ def parse_args(defaults, description):
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if it exists")
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--skip-naive", action="store_true", help="skip the slow naive ORM reference")
+    parser.add_argument("--later-days", type=int, default=30, help="days to jump for the time-driven run")
     return parser.parse_args()
 
 

@@ -131,8 +131,9 @@ def main():
             customers = env["res.partner"].search_count([("order_count", ">", 0), ("is_company", "=", True)])
             log(f"  -> naive ORM extrapolated to {customers:,} customers: {naive[0] * customers / len(sample):.0f} s")
 
-        later = today + timedelta(days=30)
-        with freeze_time(later, tick=True), timed("refresh 30 days later (time-driven stage moves through the ORM)"):
+        later = today + timedelta(days=args.later_days)
+        label = f"refresh {args.later_days} days later (time-driven stage moves through the ORM)"
+        with freeze_time(later, tick=True), timed(label):
             env["crm.lifecycle.run"]._cron_refresh()
         run = env["crm.lifecycle.run"].search([], limit=1)
         log(

@@ -1,9 +1,12 @@
 import logging
+import random
 from datetime import datetime, time, timedelta
 
+import psycopg2
 import pytz
 
 from odoo import api, fields, models
+from odoo.fields import Command
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -20,7 +23,6 @@ METRIC_COLUMNS = (
     "customer_lifetime_value",
 )
 RFM_COLUMNS = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "rfm_segment", "revenue_percentile")
-STAGE_COLUMNS = ("lifecycle_stage_id", "lifecycle_stage_date")
 # rfm_segment by recency score (keys) and frequency score (position 1 to 5 in each list).
 RFM_SEGMENT_MATRIX = {
     1: ("hibernating", "hibernating", "at_risk", "at_risk", "cannot_lose"),
@@ -133,14 +135,15 @@ class CrmLifecycleRun(models.Model):
         Without partner_ids: every commercial entity of params' company that has orders, an open
         pipeline or lifecycle values to reset, with RFM scores relative to all of them and the retention
         rate estimated from them. With partner_ids (commercial entities): only those, RFM scores kept.
-        Columns: partner_id, METRIC_COLUMNS, RFM_COLUMNS, stage_id, stage_date, old_stage_id, locked,
+        Columns: partner_id, METRIC_COLUMNS, RFM_COLUMNS, stage_id, stage_date, old_stage_id, old_stage_date,
+        old_<column> (the stored value of each metric and RFM column), locked,
         retention_rate.
         """
         full = partner_ids is None
         p = params
         amount = self._get_order_amount_sql(p["currency_id"])
         only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if not full else SQL()
-        only_cp = SQL("AND id IN %s", tuple(partner_ids)) if not full else SQL()
+        only_cp = SQL("AND cp.id IN %s", tuple(partner_ids)) if not full else SQL()
         if full:
             retention = SQL(
                 """SELECT COALESCE(%s::float,
@@ -194,14 +197,6 @@ class CrmLifecycleRun(models.Model):
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state IN ('draft', 'sent') %(only)s
-            ), cand AS (
-                SELECT partner_id FROM agg
-                 UNION
-                SELECT partner_id FROM pipeline
-                 UNION
-                SELECT id FROM res_partner
-                 WHERE id = commercial_partner_id
-                   AND (lifecycle_stage_id IS NOT NULL OR order_count > 0) %(only_cp)s
             ), base AS (
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.lifecycle_locked, FALSE) AS locked,
@@ -212,6 +207,7 @@ class CrmLifecycleRun(models.Model):
                        cp.rfm_frequency_score AS old_f,
                        cp.rfm_monetary_score AS old_m,
                        cp.revenue_percentile AS old_pct,
+                       %(old_columns)s,
                        (a.first_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS first_order_date,
                        (a.last_dt AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS last_order_date,
                        COALESCE(a.order_count, 0) AS order_count,
@@ -222,12 +218,15 @@ class CrmLifecycleRun(models.Model):
                        COALESCE(a.rfm_monetary, 0) AS rfm_monetary,
                        COALESCE(a.ordered_prev_year, FALSE) AS ordered_prev_year,
                        pl.partner_id IS NOT NULL AS has_pipeline
-                  FROM cand c
-                  JOIN res_partner cp ON cp.id = c.partner_id
-                  LEFT JOIN agg a ON a.partner_id = c.partner_id
-                  LEFT JOIN pipeline pl ON pl.partner_id = c.partner_id
+                  FROM res_partner cp
+                  LEFT JOIN agg a ON a.partner_id = cp.id
+                  LEFT JOIN pipeline pl ON pl.partner_id = cp.id
                   LEFT JOIN crm_lifecycle_stage os ON os.id = cp.lifecycle_stage_id
-                 WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
+                 WHERE cp.id = cp.commercial_partner_id %(only_cp)s
+                   AND COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
+                   -- customers: orders, an open pipeline, or values to reset
+                   AND (a.partner_id IS NOT NULL OR pl.partner_id IS NOT NULL
+                        OR cp.lifecycle_stage_id IS NOT NULL OR cp.order_count > 0)
             ), retention AS (
                 %(retention)s
             ), rfm AS (
@@ -240,6 +239,7 @@ class CrmLifecycleRun(models.Model):
                                 AND b.last_order_date >= COALESCE(b.old_stage_date, b.last_order_date)
                                 AND %(today)s - b.last_order_date < %(new_days)s THEN 'won_back'
                            WHEN b.old_code = 'won_back'
+                                AND b.last_order_date >= COALESCE(b.old_stage_date, b.last_order_date)
                                 AND %(today)s - COALESCE(b.old_stage_date, b.last_order_date) < %(new_days)s
                                 THEN 'won_back'
                            WHEN %(today)s - b.first_order_date < %(new_days)s THEN 'new'
@@ -281,6 +281,8 @@ class CrmLifecycleRun(models.Model):
                        ELSE %(today)s
                    END AS stage_date,
                    s.old_stage_id,
+                   s.old_stage_date,
+                   %(old_selected)s,
                    s.locked,
                    ret.rate AS retention_rate
               FROM staged s
@@ -293,6 +295,11 @@ class CrmLifecycleRun(models.Model):
             retention=retention,
             rfm=rfm,
             rfm_matrix=[segment for r in range(1, 6) for segment in RFM_SEGMENT_MATRIX[r]],
+            old_columns=SQL(", ").join(
+                SQL("%s AS %s", SQL.identifier("cp", col), SQL.identifier(f"old_{col}"))
+                for col in (*METRIC_COLUMNS, *RFM_COLUMNS)
+            ),
+            old_selected=SQL(", ").join(SQL.identifier("s", f"old_{col}") for col in (*METRIC_COLUMNS, *RFM_COLUMNS)),
             **{key: value for key, value in p.items() if key != "retention"},
         )
 
@@ -327,7 +334,6 @@ class CrmLifecycleRun(models.Model):
             params = self._get_lifecycle_params(company)
             query = self._get_metrics_query(params)
             columns = (*METRIC_COLUMNS, *RFM_COLUMNS, "stage_id", "stage_date")
-            partner_columns = (*METRIC_COLUMNS, *RFM_COLUMNS, "lifecycle_stage_id", "lifecycle_stage_date")
             rows = self.env.execute_query(
                 SQL(
                     """
@@ -339,7 +345,6 @@ class CrmLifecycleRun(models.Model):
                                                 WHERE run_id = %(run_id)s), 0),
                                q.partner_id, q.locked, q.old_stage_id, %(q_cols)s
                           FROM q
-                          JOIN res_partner p ON p.id = q.partner_id
                          WHERE %(differs)s
                         RETURNING 1
                     )
@@ -351,8 +356,8 @@ class CrmLifecycleRun(models.Model):
                     run_id=run.id,
                     chunk_size=chunk_size,
                     differs=SQL(" OR ").join(
-                        SQL("%s IS DISTINCT FROM %s", SQL.identifier("p", pcol), SQL.identifier("q", qcol))
-                        for pcol, qcol in zip(partner_columns, columns, strict=True)
+                        SQL("%s IS DISTINCT FROM %s", SQL.identifier("q", f"old_{col}"), SQL.identifier("q", col))
+                        for col in columns
                     ),
                 )
             )
@@ -361,8 +366,8 @@ class CrmLifecycleRun(models.Model):
                 company.clv_retention_estimate = retention
         self.env.cr.execute(
             SQL(
-                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk)
-                   SELECT DISTINCT run_id, chunk FROM crm_lifecycle_run_line WHERE run_id = %s""",
+                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk, done)
+                   SELECT DISTINCT run_id, chunk, FALSE FROM crm_lifecycle_run_line WHERE run_id = %s""",
                 run.id,
             )
         )
@@ -389,45 +394,87 @@ class CrmLifecycleRun(models.Model):
         self.ensure_one()
         first_run = not self.search_count([("state", "=", "done")], limit=1)
         while True:
-            self.env.cr.execute(
-                SQL(
-                    """SELECT chunk FROM crm_lifecycle_run_chunk WHERE run_id = %s
-                       ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
-                    self.id,
-                )
-            )
-            row = self.env.cr.fetchone()
-            if not row:
+            chunk = self._claim_chunk()
+            if chunk is None:
                 break
-            changed, stage_changes, errors = self._apply_chunk(row[0], initial=first_run)
+            changed, stage_changes, errors = self._apply_chunk(chunk, initial=first_run)
+            # Each worker writes only the chunk it holds: no two transactions update the same row.
             self.env.cr.execute(
                 SQL(
-                    """UPDATE crm_lifecycle_run
-                          SET changed_count = COALESCE(changed_count, 0) + %s,
-                              stage_change_count = COALESCE(stage_change_count, 0) + %s,
-                              error_count = COALESCE(error_count, 0) + %s
-                        WHERE id = %s""",
+                    """UPDATE crm_lifecycle_run_chunk
+                          SET done = TRUE, changed_count = %s, stage_change_count = %s, error_count = %s
+                        WHERE run_id = %s AND chunk = %s""",
                     changed,
                     stage_changes,
                     errors,
                     self.id,
+                    chunk,
                 )
             )
             self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s AND chunk = %s", self.id, row[0])
+                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, chunk)
             )
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, row[0])
-            )
-            self.invalidate_recordset(["changed_count", "stage_change_count", "error_count"])
             if not self.env["ir.cron"]._commit_progress(1):
                 return  # out of time: the cron runner calls us again and we resume here
-        self.env.cr.execute(SQL("SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = %s LIMIT 1", self.id))
-        if self.env.cr.fetchone():
-            return  # another worker still holds a chunk; it finishes the run
-        self.env["res.partner"]._lifecycle_sync_contacts()
-        self.write({"state": "done", "date_end": fields.Datetime.now()})
-        self.env["ir.cron"]._commit_progress(0)
+        self._finish()
+
+    def _claim_chunk(self):
+        """Lock the next chunk nobody holds; None when none is left (or all are held by other workers)."""
+        for __ in range(5):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            """SELECT chunk FROM crm_lifecycle_run_chunk
+                                WHERE run_id = %s AND NOT done
+                                ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                            self.id,
+                        )
+                    )
+                    row = self.env.cr.fetchone()
+                return row[0] if row else None
+            except psycopg2.errors.SerializationFailure:
+                # Another worker finished that chunk after our snapshot was taken: this transaction holds
+                # nothing yet (the previous chunk is committed), start it again with a fresh snapshot.
+                self.env.cr.rollback()
+        return None
+
+    def _finish(self):
+        """Close the run once every chunk is done: one worker does it, the others leave."""
+        try:
+            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", PREPARE_LOCK_KEY % 2**31, self.id))
+            if not self.env.cr.fetchone()[0]:
+                return
+            self.env.cr.execute(
+                SQL(
+                    """SELECT state = 'apply' AND NOT EXISTS (
+                              SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = r.id AND NOT done)
+                         FROM crm_lifecycle_run r WHERE id = %s""",
+                    self.id,
+                )
+            )
+            if not self.env.cr.fetchone()[0]:
+                return  # chunks still held by another worker (it finishes the run), or already finished
+            self.env["res.partner"]._lifecycle_sync_contacts()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_lifecycle_run r
+                          SET changed_count = c.changed, stage_change_count = c.moves, error_count = c.errors,
+                              state = 'done', date_end = NOW() AT TIME ZONE 'UTC'
+                         FROM (SELECT COALESCE(SUM(changed_count), 0) AS changed,
+                                      COALESCE(SUM(stage_change_count), 0) AS moves,
+                                      COALESCE(SUM(error_count), 0) AS errors
+                                 FROM crm_lifecycle_run_chunk WHERE run_id = %s) c
+                        WHERE r.id = %s""",
+                    self.id,
+                    self.id,
+                )
+            )
+            self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s", self.id))
+            self.invalidate_recordset()
+            self.env["ir.cron"]._commit_progress(0)
+        except psycopg2.errors.SerializationFailure:
+            self.env.cr.rollback()  # another worker finished the run at the same moment
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk's changed values; stage changes go through the ORM (tracking, automations)."""
@@ -472,6 +519,107 @@ class CrmLifecycleRun(models.Model):
             moves = [move for move in moves if move[3]]
         errors = self.env["res.partner"]._lifecycle_apply_stage_changes(moves, reason="time")
         return changed, len(moves) - errors + len(first), errors
+
+    @api.model
+    def _demo_create_history(self):
+        """Demo data: customers with three years of orders, so every stage and RFM segment has members."""
+        rng = random.Random(19)
+        # No external id: the demo orders keep their product when the addon is uninstalled.
+        product = self.env["product.product"].create(
+            {"name": "Care Gift Box", "list_price": 880.0, "type": "consu", "taxes_id": [Command.clear()]}
+        )
+        today = fields.Date.context_today(self)
+        names = [
+            "Bright Lantern Tea House",
+            "Jade River Trading",
+            "Golden Peony Florist",
+            "Harbour Light Bakery",
+            "Silver Birch Studio",
+            "Red Kite Outfitters",
+            "Lotus Garden Spa",
+            "Northwind Bicycles",
+            "Maple & Pine Interiors",
+            "Blue Heron Books",
+            "Summit Coffee Roasters",
+            "Crimson Fan Opera Shop",
+            "Willow Creek Pharmacy",
+            "Orchid Valley Hotel",
+            "Panda Express Logistics",
+            "Azure Sky Travel",
+            "Copper Kettle Kitchen",
+            "Evergreen Dental",
+            "Phoenix Print Works",
+            "Cloud Nine Kids",
+            "Li Wei",
+            "Zhang Min",
+            "Wang Fang",
+            "Chen Jing",
+            "Liu Yang",
+            "Emma Laurent",
+            "Noah Fischer",
+            "Sofia Rossi",
+            "Lucas Martin",
+            "Mia Novak",
+        ]
+        # (days since first order, number of orders, typical amount) per profile
+        profiles = [
+            (40, 1, 800),
+            (60, 2, 300),
+            (300, 6, 1200),
+            (500, 9, 2500),
+            (250, 2, 400),
+            (700, 3, 600),
+            (900, 4, 900),
+            (1000, 2, 150),
+            (30, 1, 5000),
+            (400, 1, 200),
+        ]
+        for index, name in enumerate(names):
+            first_age, count, amount = profiles[index % len(profiles)]
+            partner = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "is_company": index < 20,
+                    "email": f"{name.lower().replace(' ', '.').replace('&', 'and')}@example.com",
+                    "lang": "zh_CN" if index % 3 == 0 and self.env["res.lang"]._get_data(code="zh_CN") else False,
+                }
+            )
+            ages = sorted({rng.randint(0, first_age) for __ in range(count - 1)} | {first_age}, reverse=True)
+            if index % 10 == 6:  # churned long ago, then came back last month: Won Back
+                ages = [900, 850, 25]
+            elif index % 10 == 7:  # drifting away: At Risk
+                ages = [420, 300, 210]
+            elif index % 10 == 8:  # gone: Churned
+                ages = [800, 500]
+            for age in ages:
+                order = self.env["sale.order"].create(
+                    {
+                        "partner_id": partner.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": round(amount * rng.uniform(0.6, 1.6), -1),
+                                }
+                            )
+                        ],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = fields.Datetime.to_datetime(today - timedelta(days=age)) + timedelta(hours=10)
+            if index % 10 == 6:
+                # The long gap: stage Churned before the comeback order, as the nightly run would have set it.
+                partner.commercial_partner_id.write(
+                    {
+                        "lifecycle_stage_id": self.env.ref("crm_lifecycle.stage_churned").id,
+                        "lifecycle_stage_date": today - timedelta(days=400),
+                    }
+                )
+                partner.commercial_partner_id._lifecycle_refresh(reason="order")
+        prospect = self.env["res.partner"].create({"name": "Great Wall Consulting", "is_company": True})
+        self.env["crm.lead"].create({"name": "Care programme", "partner_id": prospect.id, "type": "opportunity"})
+        prospect._lifecycle_refresh(reason="manual")
 
     @api.model
     def _log_stage_error(self, partner_id, stage_id):
@@ -524,5 +672,9 @@ class CrmLifecycleRunChunk(models.Model):
 
     run_id = fields.Many2one("crm.lifecycle.run", required=True, ondelete="cascade", index=True)
     chunk = fields.Integer(required=True)
+    done = fields.Boolean(default=False, required=True)
+    changed_count = fields.Integer()
+    stage_change_count = fields.Integer()
+    error_count = fields.Integer()
 
     _run_chunk_unique = models.Constraint("UNIQUE(run_id, chunk)", "A chunk exists once per run.")

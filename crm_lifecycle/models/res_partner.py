@@ -57,16 +57,28 @@ class ResPartner(models.Model):
     )
     first_order_date = fields.Date(readonly=True, copy=False)
     last_order_date = fields.Date(readonly=True, copy=False, index=True)
-    order_count = fields.Integer(string="Confirmed Orders", readonly=True, copy=False)
-    orders_last_year = fields.Integer(string="Orders (Last 365 Days)", readonly=True, copy=False)
+    order_count = fields.Integer(string="Confirmed Orders", readonly=True, copy=False, aggregator="sum")
+    orders_last_year = fields.Integer(string="Orders (Last 365 Days)", readonly=True, copy=False, aggregator="sum")
     revenue_last_year = fields.Monetary(
-        string="Revenue (Last 365 Days)", currency_field="lifecycle_currency_id", readonly=True, copy=False
+        string="Revenue (Last 365 Days)",
+        currency_field="lifecycle_currency_id",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
     )
     total_revenue = fields.Monetary(
-        string="Total Revenue", currency_field="lifecycle_currency_id", readonly=True, copy=False
+        string="Total Revenue",
+        currency_field="lifecycle_currency_id",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
     )
     average_order_value = fields.Monetary(
-        string="Average Order Value", currency_field="lifecycle_currency_id", readonly=True, copy=False
+        string="Average Order Value",
+        currency_field="lifecycle_currency_id",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
     )
     rfm_recency_score = fields.Integer(string="Recency Score", readonly=True, copy=False, aggregator="avg")
     rfm_frequency_score = fields.Integer(string="Frequency Score", readonly=True, copy=False, aggregator="avg")
@@ -85,7 +97,7 @@ class ResPartner(models.Model):
         "crm.segment", string="Segments", compute="_compute_segment_ids", search="_search_segment_ids"
     )
     customer_lifetime_value = fields.Monetary(
-        string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False
+        string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False, aggregator="sum"
     )
 
     @api.depends("segment_membership_ids.segment_id")

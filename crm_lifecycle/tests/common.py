@@ -40,7 +40,9 @@ class LifecycleCase(TransactionCase):
         cls.env.cr.execute("UPDATE crm_lead SET active = FALSE")
         cls.env.cr.execute("DELETE FROM crm_lifecycle_run")
         cls.env.cr.execute(
-            "UPDATE res_partner SET lifecycle_stage_id = NULL, lifecycle_locked = FALSE, order_count = 0"
+            """UPDATE res_partner
+                  SET lifecycle_stage_id = NULL, lifecycle_locked = FALSE, order_count = 0, first_order_date = NULL,
+                      last_order_date = NULL, total_revenue = 0, revenue_last_year = 0, rfm_recency_score = NULL"""
         )
         cls.env.invalidate_all()
         cls.product = cls.env["product.product"].create(

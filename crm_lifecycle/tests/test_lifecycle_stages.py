@@ -117,3 +117,13 @@ class TestLifecycleStages(LifecycleCase):
             stage.unlink()
         stage.write({"name": "VIP", "color": 5})
         self.assertEqual(stage.name, "VIP")
+
+    def test_won_back_needs_the_order_to_be_after_the_churn(self):
+        partner = self._customer_with_orders("Backdated", 500)
+        self._run_cron()
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])
+        order = self._order(partner, self.TODAY)
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["won_back"])
+        with freeze_time(self.TODAY):
+            order.date_order = self._days_ago(400)  # the "comeback" order was in fact an old one
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])
