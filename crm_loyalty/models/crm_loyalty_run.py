@@ -1,0 +1,453 @@
+import logging
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Columns of res.partner that a tier evaluation writes set-based (the tier itself goes through the ORM).
+STATE_COLUMNS = (
+    "loyalty_qualifying_spend",
+    "loyalty_qualifying_orders",
+    "loyalty_tier_since",
+    "loyalty_review_date",
+    "loyalty_tier_locked",
+    "loyalty_lock_reason",
+    "loyalty_lock_until",
+    "loyalty_member_card_id",
+)
+CHUNK_SIZE = 20000
+# Key of the advisory lock that makes preparing a tier run single-worker ("crm_loyalty" as a number).
+PREPARE_LOCK_KEY = 0x63726D6C6F79
+
+
+def _assignments(columns, source):
+    return SQL(", ").join(SQL("%s = %s", SQL.identifier(col), SQL.identifier(source, col)) for col in columns)
+
+
+def _differs(columns, left, right):
+    return SQL(" OR ").join(
+        SQL("%s IS DISTINCT FROM %s", SQL.identifier(left, col), SQL.identifier(right, col)) for col in columns
+    )
+
+
+class CrmLoyaltyRun(models.Model):
+    """One nightly evaluation of the membership tiers: a log for admins and the unit of resumption.
+
+    Prepared in one transaction (every member's qualifying spend and the tier the rules give, computed by
+    one set-based query; the members whose values change stored as run lines cut in chunks), then applied
+    chunk by chunk, one transaction each, claimed with FOR UPDATE SKIP LOCKED. A killed run resumes with
+    the chunks it had not finished.
+    """
+
+    _name = "crm.loyalty.run"
+    _description = "Membership Tier Evaluation"
+    _order = "id desc"
+    _rec_name = "date"
+
+    date = fields.Date(required=True, readonly=True)
+    state = fields.Selection(
+        [("apply", "Running"), ("done", "Done"), ("cancel", "Abandoned")],
+        default="apply",
+        required=True,
+        readonly=True,
+    )
+    date_start = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    date_end = fields.Datetime(readonly=True)
+    chunk_count = fields.Integer(readonly=True)
+    changed_count = fields.Integer(string="Members Updated", readonly=True)
+    tier_change_count = fields.Integer(string="Tier Changes", readonly=True)
+    error_count = fields.Integer(string="Errors", readonly=True)
+    note = fields.Text(readonly=True)
+
+    # ------------------------------------------------------------------
+    # The rules, as one query (shared by the nightly run and order events)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_loyalty_params(self, company):
+        """crm_lifecycle's company date and currency, plus the first instant of the qualifying window."""
+        params = self.env["crm.lifecycle.run"]._get_lifecycle_params(company, full=False)
+        window = company.loyalty_window_days or 365
+        zone = pytz.timezone(params["tz"])
+        local_start = zone.localize(datetime.combine(params["today"] - timedelta(days=window - 1), time.min))
+        return {
+            "company_id": company.id,
+            "default_company_id": self.env.company.id,
+            "currency_id": params["currency_id"],
+            "digits": params["digits"],
+            "today": params["today"],
+            "window_days": window,
+            "window_start": local_start.astimezone(pytz.utc).replace(tzinfo=None),
+            "program_id": company.loyalty_program_id.id or None,
+        }
+
+    @api.model
+    def _get_tier_query(self, params, partner_ids=None):
+        """SELECT giving, per commercial entity, its qualifying spend and orders and the tier the rules give.
+
+        Columns: partner_id, STATE_COLUMNS, loyalty_tier_id, old_tier_id, reason (of a tier change).
+        Rules: upgrade to the highest qualifying tier at once; on the review date (or when a lock lapses)
+        keep the tier if it still qualifies, else go down one tier; a lock keeps everything but the spend.
+        """
+        p = params
+        amount = self.env["crm.lifecycle.run"]._get_order_amount_sql(p["currency_id"])
+        only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
+        only_cp = SQL("AND id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
+        return SQL(
+            """
+            WITH tiers AS (
+                SELECT id, min_spend, COALESCE(min_orders, 0) AS min_orders,
+                       ROW_NUMBER() OVER (ORDER BY sequence, min_spend, id) AS rank
+                  FROM crm_loyalty_tier
+                 WHERE active AND (company_id IS NULL OR company_id = %(company_id)s)
+            ), agg AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       SUM(%(amount)s) AS spend,
+                       COUNT(*) AS orders
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.date_order >= %(window_start)s %(only)s
+                 GROUP BY p.commercial_partner_id
+            ), cand AS (
+                SELECT partner_id FROM agg
+                 UNION
+                SELECT id FROM res_partner
+                 WHERE id = commercial_partner_id
+                   AND (loyalty_tier_id IS NOT NULL OR loyalty_qualifying_orders > 0 OR loyalty_tier_locked)
+                   %(only_cp)s
+            ), base AS (
+                SELECT cp.id AS partner_id,
+                       ROUND(COALESCE(a.spend, 0), %(digits)s) AS spend,
+                       COALESCE(a.orders, 0) AS orders,
+                       cp.loyalty_tier_id AS old_tier_id,
+                       ot.rank AS old_rank,
+                       cp.loyalty_tier_since AS old_since,
+                       cp.loyalty_review_date AS old_review,
+                       COALESCE(cp.loyalty_tier_locked, FALSE) AS old_locked,
+                       cp.loyalty_lock_reason AS old_lock_reason,
+                       cp.loyalty_lock_until AS old_lock_until,
+                       COALESCE(cp.loyalty_member_card_id, (
+                           SELECT c.id FROM loyalty_card c
+                            WHERE c.partner_id = cp.id AND c.program_id = %(program_id)s AND c.active
+                            ORDER BY c.id LIMIT 1
+                       )) AS card_id,
+                       COALESCE(cp.loyalty_tier_locked, FALSE)
+                           AND cp.loyalty_lock_until <= %(today)s AS lock_expired,
+                       COALESCE(cp.loyalty_tier_locked, FALSE)
+                           AND (cp.loyalty_lock_until IS NULL OR cp.loyalty_lock_until > %(today)s) AS locked
+                  FROM cand c
+                  JOIN res_partner cp ON cp.id = c.partner_id
+                  LEFT JOIN agg a ON a.partner_id = c.partner_id
+                  LEFT JOIN tiers ot ON ot.id = cp.loyalty_tier_id
+                 WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
+            ), qualified AS (
+                SELECT b.*, q.id AS q_tier_id, COALESCE(q.rank, 0) AS q_rank
+                  FROM base b
+                  LEFT JOIN LATERAL (
+                      SELECT t.id, t.rank FROM tiers t
+                       WHERE t.min_spend <= b.spend AND t.min_orders <= b.orders
+                       ORDER BY t.rank DESC LIMIT 1
+                  ) q ON TRUE
+            ), decided AS (
+                SELECT qu.*,
+                       CASE
+                           WHEN qu.locked THEN 'keep'
+                           WHEN qu.q_rank > COALESCE(qu.old_rank, 0) THEN 'up'
+                           WHEN qu.old_tier_id IS NULL THEN 'keep'
+                           WHEN qu.lock_expired OR qu.old_review IS NULL OR qu.old_review <= %(today)s THEN
+                               CASE WHEN qu.q_rank < qu.old_rank THEN 'down' ELSE 'renew' END
+                           ELSE 'keep'
+                       END AS action
+                  FROM qualified qu
+            )
+            SELECT d.partner_id,
+                   d.spend AS loyalty_qualifying_spend,
+                   d.orders AS loyalty_qualifying_orders,
+                   CASE WHEN d.action IN ('up', 'down') THEN %(today)s ELSE d.old_since END AS loyalty_tier_since,
+                   CASE WHEN d.action IN ('up', 'down', 'renew') THEN %(today)s + %(window_days)s
+                        ELSE d.old_review END AS loyalty_review_date,
+                   d.old_locked AND NOT d.lock_expired AS loyalty_tier_locked,
+                   CASE WHEN d.lock_expired THEN NULL ELSE d.old_lock_reason END AS loyalty_lock_reason,
+                   CASE WHEN d.lock_expired THEN NULL ELSE d.old_lock_until END AS loyalty_lock_until,
+                   d.card_id AS loyalty_member_card_id,
+                   CASE d.action
+                       WHEN 'up' THEN d.q_tier_id
+                       WHEN 'down' THEN (SELECT t.id FROM tiers t WHERE t.rank = d.old_rank - 1)
+                       ELSE d.old_tier_id
+                   END AS loyalty_tier_id,
+                   d.old_tier_id,
+                   CASE WHEN d.lock_expired THEN 'lock_expired'
+                        WHEN d.action = 'up' THEN 'upgrade'
+                        ELSE 'review' END AS reason
+              FROM decided d
+            """,
+            amount=amount,
+            only=only,
+            only_cp=only_cp,
+            **p,
+        )
+
+    # ------------------------------------------------------------------
+    # The nightly run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_evaluate_tiers(self, chunk_size=CHUNK_SIZE):
+        """Evaluate every member's tier; resumable and safe with concurrent workers."""
+        run = self._prepare_run(chunk_size)
+        if run:
+            run._apply_chunks()
+
+    @api.model
+    def _prepare_run(self, chunk_size=CHUNK_SIZE):
+        """Return the open run of today, or compute a new one (one transaction, committed)."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", PREPARE_LOCK_KEY))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Membership tiers: another worker is preparing a run")
+            return self.browse()
+        today = fields.Date.context_today(self)
+        for stale in self.search([("state", "=", "apply")]):
+            if stale.date == today:
+                return stale
+            stale._abandon(self.env._("Not finished on its day; replaced by a newer run."))
+        run = self.create({"date": today, "state": "apply"})
+        self.env.flush_all()
+        self.env["crm.lifecycle.run"]._set_batch_session()
+        columns = (*STATE_COLUMNS, "loyalty_tier_id")
+        for company in self.env["res.company"].sudo().search([("loyalty_window_days", ">", 0)]):
+            query = self._get_tier_query(self._get_loyalty_params(company))
+            self.env.cr.execute(
+                SQL(
+                    """
+                    WITH q AS (%(query)s)
+                    INSERT INTO crm_loyalty_run_line
+                           (run_id, chunk, partner_id, company_id, old_tier_id, reason, %(cols)s)
+                    SELECT %(run_id)s,
+                           (ROW_NUMBER() OVER (ORDER BY q.partner_id) - 1) / %(chunk_size)s
+                               + COALESCE((SELECT MAX(chunk) + 1 FROM crm_loyalty_run_line
+                                            WHERE run_id = %(run_id)s), 0),
+                           q.partner_id, %(company_id)s, q.old_tier_id, q.reason, %(q_cols)s
+                      FROM q
+                      JOIN res_partner p ON p.id = q.partner_id
+                     WHERE %(differs)s
+                    """,
+                    query=query,
+                    cols=SQL(", ").join(map(SQL.identifier, columns)),
+                    q_cols=SQL(", ").join(SQL.identifier("q", col) for col in columns),
+                    run_id=run.id,
+                    company_id=company.id,
+                    chunk_size=chunk_size,
+                    differs=_differs(columns, "p", "q"),
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO crm_loyalty_run_chunk (run_id, chunk)
+                   SELECT DISTINCT run_id, chunk FROM crm_loyalty_run_line WHERE run_id = %s""",
+                run.id,
+            )
+        )
+        run.chunk_count = self.env.cr.rowcount
+        self.env["ir.cron"]._commit_progress(remaining=run.chunk_count)
+        return run
+
+    def _abandon(self, note):
+        self.ensure_one()
+        self.env.cr.execute(SQL("DELETE FROM crm_loyalty_run_chunk WHERE run_id = %s", self.id))
+        self.env.cr.execute(SQL("DELETE FROM crm_loyalty_run_line WHERE run_id = %s", self.id))
+        self.write({"state": "cancel", "date_end": fields.Datetime.now(), "note": note})
+
+    def _apply_chunks(self):
+        """Apply the run's chunks one transaction each, taking only chunks no other worker holds."""
+        self.ensure_one()
+        first_run = not self.search_count([("state", "=", "done")], limit=1)
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT chunk FROM crm_loyalty_run_chunk WHERE run_id = %s
+                       ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                    self.id,
+                )
+            )
+            row = self.env.cr.fetchone()
+            if not row:
+                break
+            changed, tier_changes, errors = self._apply_chunk(row[0], initial=first_run)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_loyalty_run
+                          SET changed_count = COALESCE(changed_count, 0) + %s,
+                              tier_change_count = COALESCE(tier_change_count, 0) + %s,
+                              error_count = COALESCE(error_count, 0) + %s
+                        WHERE id = %s""",
+                    changed,
+                    tier_changes,
+                    errors,
+                    self.id,
+                )
+            )
+            self.env.cr.execute(
+                SQL("DELETE FROM crm_loyalty_run_chunk WHERE run_id = %s AND chunk = %s", self.id, row[0])
+            )
+            self.env.cr.execute(
+                SQL("DELETE FROM crm_loyalty_run_line WHERE run_id = %s AND chunk = %s", self.id, row[0])
+            )
+            self.invalidate_recordset(["changed_count", "tier_change_count", "error_count"])
+            if not self.env["ir.cron"]._commit_progress(1):
+                return  # out of time: the cron runner calls us again and we resume here
+        self.env.cr.execute(SQL("SELECT 1 FROM crm_loyalty_run_chunk WHERE run_id = %s LIMIT 1", self.id))
+        if self.env.cr.fetchone():
+            return  # another worker still holds a chunk; it finishes the run
+        self.env["res.partner"]._loyalty_sync_contacts()
+        self.write({"state": "done", "date_end": fields.Datetime.now()})
+        self.env["ir.cron"]._commit_progress(0)
+
+    def _apply_chunk(self, chunk, initial=False):
+        """Write one chunk: values set-based, tier changes through the ORM (tracking, mails, pricelists).
+
+        The very first run after installation gives every customer its first tier set-based, in the same
+        UPDATE as its values, with its history line and pricelist but without a mail to each customer.
+        """
+        partners = self.env["res.partner"]
+        partners.flush_model()
+        if initial:
+            return self._apply_chunk_initial(chunk)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET %(assign)s
+                     FROM crm_loyalty_run_line l
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                      AND p.id = l.partner_id""",
+                assign=_assignments(STATE_COLUMNS, "l"),
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        changed = self.env.cr.rowcount
+        partners.invalidate_model(list(STATE_COLUMNS))
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id, l.loyalty_tier_id, p.loyalty_tier_id, l.reason,
+                          l.loyalty_qualifying_spend, l.company_id
+                     FROM crm_loyalty_run_line l
+                     JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.run_id = %s AND l.chunk = %s
+                      AND p.loyalty_tier_id IS DISTINCT FROM l.loyalty_tier_id""",
+                self.id,
+                chunk,
+            )
+        )
+        moves = self.env.cr.fetchall()
+        errors = partners._loyalty_apply_tier_changes(moves)
+        return changed, len(moves) - errors, errors
+
+    def _apply_chunk_initial(self, chunk):
+        """First tiers, set-based: history lines, then one UPDATE per member, then tier pricelists."""
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_loyalty_tier_history
+                       (partner_id, company_id, from_tier_id, to_tier_id, date, reason, direction, qualifying_spend,
+                        user_id, create_uid, create_date, write_uid, write_date)
+                SELECT l.partner_id, p.company_id, p.loyalty_tier_id, l.loyalty_tier_id, %(today)s, l.reason,
+                       CASE WHEN l.loyalty_tier_id IS NULL THEN 'down' ELSE 'up' END, l.loyalty_qualifying_spend,
+                       %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_loyalty_run_line l
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                   AND p.loyalty_tier_id IS DISTINCT FROM l.loyalty_tier_id
+                """,
+                today=self.date,
+                uid=self.env.uid,
+                now=now,
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        tier_changes = self.env.cr.rowcount
+        columns = (*STATE_COLUMNS, "loyalty_tier_id")
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET %(assign)s
+                     FROM crm_loyalty_run_line l
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                      AND p.id = l.partner_id""",
+                assign=_assignments(columns, "l"),
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        changed = self.env.cr.rowcount
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET specific_property_product_pricelist =
+                          COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
+                          || jsonb_build_object(l.company_id::text, t.pricelist_id)
+                     FROM crm_loyalty_run_line l
+                     JOIN crm_loyalty_tier t ON t.id = l.loyalty_tier_id
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s AND t.pricelist_id IS NOT NULL
+                      AND l.old_tier_id IS DISTINCT FROM l.loyalty_tier_id
+                      AND p.commercial_partner_id = l.partner_id""",
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        self.env["res.partner"].invalidate_model([*columns, "specific_property_product_pricelist"])
+        self.env["crm.loyalty.tier.history"].invalidate_model()
+        return changed, tier_changes, 0
+
+    @api.model
+    def _log_tier_error(self, partner_id, tier_id):
+        _logger.exception("Membership tiers: could not move partner %s to tier %s", partner_id, tier_id)
+
+    @api.autovacuum
+    def _gc_loyalty_runs(self):
+        """Keep a year of run logs."""
+        self.search([("date", "<", fields.Date.subtract(fields.Date.today(), days=365))]).unlink()
+
+
+class CrmLoyaltyRunLine(models.Model):
+    """Values a run writes for one changed member (technical, short-lived)."""
+
+    _name = "crm.loyalty.run.line"
+    _description = "Membership Tier Evaluation Line"
+    _log_access = False
+
+    run_id = fields.Many2one("crm.loyalty.run", required=True, ondelete="cascade")
+    chunk = fields.Integer(required=True)
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", ondelete="cascade")
+    old_tier_id = fields.Many2one("crm.loyalty.tier", ondelete="set null")
+    loyalty_tier_id = fields.Many2one("crm.loyalty.tier", ondelete="set null")
+    reason = fields.Char()
+    loyalty_qualifying_spend = fields.Float(digits=(16, 6))
+    loyalty_qualifying_orders = fields.Integer()
+    loyalty_tier_since = fields.Date()
+    loyalty_review_date = fields.Date()
+    loyalty_tier_locked = fields.Boolean()
+    loyalty_lock_reason = fields.Char()
+    loyalty_lock_until = fields.Date()
+    loyalty_member_card_id = fields.Many2one("loyalty.card", ondelete="set null")
+
+    _run_chunk_idx = models.Index("(run_id, chunk)")
+
+
+class CrmLoyaltyRunChunk(models.Model):
+    """A chunk of a run still to apply; workers claim chunks with FOR UPDATE SKIP LOCKED."""
+
+    _name = "crm.loyalty.run.chunk"
+    _description = "Membership Tier Evaluation Chunk"
+    _log_access = False
+
+    run_id = fields.Many2one("crm.loyalty.run", required=True, ondelete="cascade", index=True)
+    chunk = fields.Integer(required=True)
+
+    _run_chunk_unique = models.Constraint("UNIQUE(run_id, chunk)", "A chunk exists once per run.")

@@ -1,0 +1,124 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
+
+# Commercial entities only (companies and individuals), as crm_lifecycle's customer views count them.
+MEMBER_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+
+
+class CrmLoyaltyTier(models.Model):
+    """A membership tier: the spend (and orders) over the loyalty window that earns it, and its benefits."""
+
+    _name = "crm.loyalty.tier"
+    _description = "Membership Tier"
+    _order = "sequence, min_spend, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10, help="Tiers rank by sequence: a higher tier comes later.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to use the tier in every company (amounts in each company's currency)."
+    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    min_spend = fields.Monetary(
+        string="Minimum Spend",
+        help="Untaxed amount of confirmed orders over the loyalty window (company currency) that earns the tier.",
+    )
+    min_orders = fields.Integer(
+        string="Minimum Orders", help="Confirmed orders over the loyalty window also needed (0: no minimum)."
+    )
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        help="Pricelist given to the tier's members when they reach it (leave empty to keep theirs).",
+    )
+    points_multiplier = fields.Float(
+        default=1.0, digits=(16, 2), help="Points earned through the membership program are multiplied by this."
+    )
+    benefits = fields.Html(translate=True, sanitize=True)
+    color = fields.Integer()
+    member_count = fields.Integer(compute="_compute_member_count", string="Members")
+    is_top_tier = fields.Boolean(compute="_compute_is_top_tier", string="Top Tier")
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for tier in self:
+            tier.currency_id = (tier.company_id or self.env.company).currency_id
+
+    def _compute_member_count(self):
+        counts = dict(
+            self.env["res.partner"]
+            .sudo()
+            ._read_group([("loyalty_tier_id", "in", self.ids), *MEMBER_DOMAIN], ["loyalty_tier_id"], ["__count"])
+        )
+        for tier in self:
+            tier.member_count = counts.get(tier._origin, 0)
+
+    def _compute_is_top_tier(self):
+        tops = {}
+        for tier in self:
+            if tier.company_id not in tops:
+                tops[tier.company_id] = self._get_ranked_tiers(tier.company_id or None)[-1:]
+            tier.is_top_tier = tier == tops[tier.company_id]
+
+    @api.model
+    def _get_ranked_tiers(self, company=None):
+        """Active tiers that apply to `company` (default: the current one), lowest first."""
+        company = company or self.env.company
+        return self.sudo().search([("company_id", "in", [company.id, False])])
+
+    def _get_next_tier(self):
+        """The tier right above this one (or the lowest tier for an empty recordset)."""
+        tiers = self._get_ranked_tiers(self.company_id or self.env.company)
+        if not self:
+            return tiers[:1]
+        position = list(tiers).index(self) if self in tiers else len(tiers)
+        return tiers[position + 1 : position + 2]
+
+    @api.constrains("min_spend", "min_orders", "points_multiplier")
+    def _check_amounts(self):
+        for tier in self:
+            if tier.min_spend < 0:
+                raise ValidationError(self.env._("The minimum spend of tier %s cannot be negative.", tier.name))
+            if tier.min_orders < 0:
+                raise ValidationError(self.env._("The minimum orders of tier %s cannot be negative.", tier.name))
+            if tier.points_multiplier < 1:
+                raise ValidationError(self.env._("The points multiplier of tier %s must be at least 1.", tier.name))
+
+    @api.constrains("sequence", "min_spend", "active", "company_id")
+    def _check_spend_increases(self):
+        companies = self.company_id
+        if any(not tier.company_id for tier in self):  # a shared tier belongs to every company's ladder
+            companies |= self.sudo().search([("company_id", "!=", False)]).company_id | self.env.company
+        for company in companies:
+            tiers = self._get_ranked_tiers(company)
+            for lower, higher in zip(tiers, tiers[1:], strict=False):
+                if higher.min_spend <= lower.min_spend:
+                    raise ValidationError(
+                        self.env._(
+                            "The minimum spend must increase with the tier order: %(higher)s (%(higher_spend)s)"
+                            " comes after %(lower)s (%(lower_spend)s) but does not ask for more.",
+                            higher=higher.name,
+                            higher_spend=format_amount(self.env, higher.min_spend, company.currency_id),
+                            lower=lower.name,
+                            lower_spend=format_amount(self.env, lower.min_spend, company.currency_id),
+                        )
+                    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_members(self):
+        members = self.filtered("member_count")
+        if members:
+            raise UserError(
+                self.env._(
+                    "Tier %(tier)s still has %(count)s members: move them to another tier (or archive the tier) "
+                    "before deleting it.",
+                    tier=members[0].name,
+                    count=members[0].member_count,
+                )
+            )
+
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_loyalty.crm_loyalty_member_action")
+        action["domain"] = [("loyalty_tier_id", "=", self.id), *MEMBER_DOMAIN]
+        return action

@@ -1,0 +1,163 @@
+import logging
+from datetime import datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+EXPIRY_CHUNK_SIZE = 50000
+# Key of the advisory lock of the points expiry ("loyexp" as a number), with the program id.
+EXPIRY_LOCK_KEY = 0x6C6F79657870 & 0x7FFFFFFF
+
+
+class LoyaltyCard(models.Model):
+    _inherit = "loyalty.card"
+
+    # ------------------------------------------------------------------
+    # Points expiry, first in first out
+    # ------------------------------------------------------------------
+    # A card's history lines are its lots (issued, dated by their creation) and its consumption (used,
+    # including earlier expiries). Redeemed points consume the oldest lots first, so what is left of the
+    # lots earned up to a date is max(0, issued up to that date - everything used), whenever it was used.
+
+    @api.model
+    def _loyalty_expiry_cutoff(self, company, today):
+        """First UTC instant after which points earned have not expired yet on `today` (company day)."""
+        months = company.loyalty_points_validity_months
+        tz = company._get_lifecycle_today()[1]
+        last_expired_day = today - relativedelta(months=months)
+        local = pytz.timezone(tz).localize(datetime.combine(last_expired_day + timedelta(days=1), time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _cron_expire_loyalty_points(self, chunk_size=EXPIRY_CHUNK_SIZE):
+        """Expire the membership points older than each company's validity, writing one history line per
+        card for what expired. Chunked by card, committed per chunk, idempotent (a card expires once a
+        day, and what expired counts as used), cards claimed with SKIP LOCKED."""
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("loyalty_program_id", "!=", False), ("loyalty_points_validity_months", ">", 0)])
+        )
+        for company in companies:
+            today = company._get_lifecycle_today()[0]
+            cutoff = self._loyalty_expiry_cutoff(company, today)
+            last_day = today - relativedelta(months=company.loyalty_points_validity_months)
+            description = self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
+                "Points earned up to %s expired", fields.Date.to_string(last_day)
+            )
+            self.flush_model()
+            self.env["loyalty.history"].flush_model()
+            self.env["crm.lifecycle.run"]._set_batch_session()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT COUNT(*) FROM loyalty_card WHERE program_id = %s AND points > 0",
+                    company.loyalty_program_id.id,
+                )
+            )
+            self.env["ir.cron"]._commit_progress(remaining=self.env.cr.fetchone()[0])
+            after = 0
+            while True:
+                last_id, cards, expired = self._loyalty_expire_chunk(
+                    company.loyalty_program_id.id, cutoff, today, description, after, chunk_size
+                )
+                if last_id is None:
+                    break
+                after = last_id
+                _logger.info("Points expiry: %s cards scanned, %s expired %s points", cards, expired[0], expired[1])
+                if not self.env["ir.cron"]._commit_progress(cards):
+                    return  # out of time: the next call resumes (cards already done expire nothing more)
+        self.invalidate_model(["points"])
+        self.env["loyalty.history"].invalidate_model()
+
+    @api.model
+    def _loyalty_expire_chunk(self, program_id, cutoff, today, description, after, chunk_size):
+        """Expire the points of the next chunk of cards after id `after`: (last id, cards, (expired, points)).
+
+        One worker at a time per program (advisory lock; another worker finds it taken and leaves). Should
+        two chunks ever meet, the unique index lets a card expire once a day, and only the card whose
+        expiry line was inserted loses points.
+        """
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Points expiry: another worker is expiring the points of program %s", program_id)
+            return None, 0, (0, 0)
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH cards AS (
+                    SELECT id, points FROM loyalty_card
+                     WHERE program_id = %(program)s AND points > 0 AND id > %(after)s
+                     ORDER BY id
+                     LIMIT %(limit)s
+                ), balance AS (
+                    SELECT h.card_id,
+                           SUM(h.issued) FILTER (WHERE h.create_date < %(cutoff)s) AS old_issued,
+                           SUM(h.used) AS used
+                      FROM loyalty_history h
+                     WHERE h.card_id IN (SELECT id FROM cards)
+                     GROUP BY h.card_id
+                ), expiring AS (
+                    SELECT c.id AS card_id,
+                           ROUND(LEAST(c.points, COALESCE(b.old_issued, 0) - COALESCE(b.used, 0))::numeric, 2) AS amount
+                      FROM cards c
+                      JOIN balance b ON b.card_id = c.id
+                     WHERE COALESCE(b.old_issued, 0) - COALESCE(b.used, 0) >= 0.01
+                ), ins AS (
+                    INSERT INTO loyalty_history
+                           (card_id, description, issued, used, crm_loyalty_expiry_date,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT card_id, %(description)s, 0, amount, %(today)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM expiring
+                     WHERE amount > 0
+                        ON CONFLICT (card_id, crm_loyalty_expiry_date) WHERE crm_loyalty_expiry_date IS NOT NULL
+                        DO NOTHING
+                    RETURNING card_id, used
+                ), upd AS (
+                    UPDATE loyalty_card c
+                       SET points = c.points - ins.used, write_uid = %(uid)s, write_date = %(now)s
+                      FROM ins
+                     WHERE c.id = ins.card_id
+                )
+                SELECT (SELECT MAX(id) FROM cards), (SELECT COUNT(*) FROM cards),
+                       (SELECT COUNT(*) FROM ins), (SELECT COALESCE(SUM(used), 0) FROM ins)
+                """,
+                program=program_id,
+                after=after,
+                limit=chunk_size,
+                cutoff=cutoff,
+                description=description,
+                today=today,
+                uid=self.env.uid,
+                now=now,
+            )
+        )
+        last_id, cards, expired, points = self.env.cr.fetchone()
+        return last_id, cards, (expired, points)
+
+    def _loyalty_get_next_expiry(self, company):
+        """(date, points) of this card's next points to expire, FIFO, or (False, 0.0)."""
+        months = company.loyalty_points_validity_months
+        if not self or not months or self.points <= 0:
+            return False, 0.0
+        tz = pytz.timezone(company._get_lifecycle_today()[1])
+        history = self.env["loyalty.history"].sudo().search([("card_id", "=", self.id)], order="create_date, id")
+        to_consume = sum(history.mapped("used"))
+        remaining_by_date = {}
+        for line in history.filtered("issued"):
+            consumed = min(line.issued, to_consume)
+            to_consume -= consumed
+            left = line.issued - consumed
+            if left > 0:
+                earned = pytz.utc.localize(line.create_date).astimezone(tz).date()
+                expiry = earned + relativedelta(months=months)
+                remaining_by_date[expiry] = remaining_by_date.get(expiry, 0.0) + left
+        if not remaining_by_date:
+            return False, 0.0
+        first = min(remaining_by_date)
+        return first, min(remaining_by_date[first], self.points)

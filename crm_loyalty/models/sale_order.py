@@ -1,0 +1,93 @@
+from odoo import fields, models
+from odoo.tools import float_round
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    partner_loyalty_tier_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.loyalty_tier_id", string="Customer Tier"
+    )
+    loyalty_tier_id = fields.Many2one(
+        "crm.loyalty.tier",
+        string="Points Tier",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The customer's tier when the order's membership points were computed.",
+    )
+    loyalty_points_multiplier = fields.Float(
+        string="Points Multiplier",
+        readonly=True,
+        copy=False,
+        default=1.0,
+        digits=(16, 2),
+        help="Multiplier of the tier applied to the membership points this order earns.",
+    )
+
+    def write(self, vals):
+        """Evaluate the tiers of customers whose confirmed orders change, in this transaction (after
+        crm_lifecycle's refresh, which the same context key switches off)."""
+        watched = {"state", "partner_id", "date_order"} & vals.keys()
+        if not watched or self.env.context.get("crm_lifecycle_no_refresh"):
+            return super().write(vals)
+        customers = self.filtered(lambda order: order.state == "sale").partner_id
+        result = super().write(vals)
+        if "state" in vals:
+            customers |= self.partner_id
+        else:
+            customers |= self.filtered(lambda order: order.state == "sale").partner_id
+        if customers:
+            customers.sudo()._loyalty_refresh(enroll=vals.get("state") == "sale")
+        return result
+
+    def _loyalty_membership_program(self):
+        self.ensure_one()
+        return self.company_id.loyalty_program_id
+
+    def _program_check_compute_points(self, programs):
+        """Multiply the points of the membership program by the customer's tier multiplier."""
+        result = super()._program_check_compute_points(programs)
+        program = self._loyalty_membership_program()
+        status = result.get(program)
+        if not program or not status or "points" not in status:
+            return result
+        tier = self.partner_id.commercial_partner_id.loyalty_tier_id
+        multiplier = max(tier.points_multiplier, 1.0) if tier else 1.0
+        if multiplier != 1.0:
+            status["points"] = [
+                float_round(points * multiplier, precision_digits=2, rounding_method="DOWN")
+                for points in status["points"]
+            ]
+        if self.state in ("draft", "sent") and (
+            self.loyalty_tier_id != tier or self.loyalty_points_multiplier != multiplier
+        ):
+            self.write({"loyalty_tier_id": tier.id, "loyalty_points_multiplier": multiplier})
+        return result
+
+    def _add_loyalty_history_lines(self):
+        """The membership card's history line of this order says which tier multiplied its points."""
+        program = self._loyalty_membership_program()
+        if program and self.loyalty_points_multiplier != 1.0:
+            cards = self.coupon_point_ids.coupon_id.filtered(lambda card: card.program_id == program)
+            note = self.env._(
+                "%(tier)s tier: points ×%(multiplier)s",
+                tier=self.loyalty_tier_id.name,
+                multiplier=f"{self.loyalty_points_multiplier:g}",
+            )
+            self = self.with_context(crm_loyalty_history_notes=dict.fromkeys(cards.ids, note))
+        return super()._add_loyalty_history_lines()
+
+
+class SaleOrderCouponPoints(models.Model):
+    _inherit = "sale.order.coupon.points"
+
+    points_multiplier = fields.Float(
+        compute="_compute_points_multiplier", digits=(16, 2), help="Tier multiplier included in these points."
+    )
+
+    def _compute_points_multiplier(self):
+        for entry in self:
+            order = entry.order_id
+            is_membership = entry.coupon_id.program_id == order.company_id.loyalty_program_id
+            entry.points_multiplier = order.loyalty_points_multiplier if is_membership else 1.0

@@ -1,0 +1,133 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import LoyaltyCase
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyExpiry(LoyaltyCase):
+    """Points expire first in first out, validity months after they were earned."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.program = cls.env["loyalty.program"].create(
+            {
+                "name": "Membership Card",
+                "program_type": "loyalty",
+                "applies_on": "both",
+                "trigger": "auto",
+                "rule_ids": [Command.clear(), Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
+                "reward_ids": [Command.clear(), Command.create({"discount": 5, "required_points": 1000000})],
+            }
+        )
+        cls.company.write({"loyalty_program_id": cls.program.id, "loyalty_points_validity_months": 12})
+        cls.partner = cls._customer("Point Saver")
+        cls.card = cls.env["loyalty.card"].create({"program_id": cls.program.id, "partner_id": cls.partner.id})
+        cls.partner.loyalty_member_card_id = cls.card
+
+    def _set_earned(self, lines, on):
+        """Lines are dated by the transaction's clock (cursor now), which freezegun does not move."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE loyalty_history SET create_date = %s WHERE id IN %s",
+            [datetime.combine(on, datetime.min.time().replace(hour=12)), tuple(lines.ids)],
+        )
+        lines.invalidate_recordset(["create_date"])
+
+    def _move(self, on, issued=0.0, used=0.0):
+        """A history line of the card on day `on` (issued: a lot earned; used: points redeemed)."""
+        line = self.env["loyalty.history"].create(
+            {"card_id": self.card.id, "description": "move", "issued": issued, "used": used}
+        )
+        self.card.points += issued - used
+        self._set_earned(line, on)
+
+    def _expire(self, on):
+        with freeze_time(on), self._no_commit():
+            self.env["loyalty.card"]._cron_expire_loyalty_points()
+        self.env.invalidate_all()
+
+    def _expired_lines(self):
+        return self.card.history_ids.filtered("crm_loyalty_expiry_date").sorted("id")
+
+    def test_fifo_expiry_with_partial_redemption(self):
+        jan, mar, apr = (
+            self.TODAY.replace(month=1, day=10),
+            self.TODAY.replace(month=3, day=1),
+            self.TODAY.replace(month=4, day=1),
+        )
+        self._move(jan, issued=100)
+        self._move(mar, issued=50)
+        self._move(apr, used=60)  # the oldest first: 60 of January's 100
+        self.assertEqual(self.card.points, 90)
+        self.assertEqual(
+            self.partner._loyalty_get_next_expiry(), (jan.replace(year=jan.year + 1), 40), "40 of January's left"
+        )
+        self._expire(jan.replace(year=jan.year + 1, day=9))  # the day before: nothing
+        self.assertFalse(self._expired_lines())
+        self._expire(jan.replace(year=jan.year + 1))
+        line = self._expired_lines()
+        self.assertEqual((line.used, line.issued), (40, 0))
+        self.assertEqual(line.crm_loyalty_expiry_date, jan.replace(year=jan.year + 1))
+        self.assertIn("expired", line.description)
+        self.assertEqual(self.card.points, 50)
+        self.assertEqual(self.partner._loyalty_get_next_expiry(), (mar.replace(year=mar.year + 1), 50))
+        self._expire(mar.replace(year=mar.year + 1))
+        self.assertEqual(self._expired_lines().mapped("used"), [40, 50])
+        self.assertEqual(self.card.points, 0)
+        self.assertEqual(self.partner._loyalty_get_next_expiry(), (False, 0.0))
+
+    def test_redeeming_more_than_the_oldest_lot_eats_into_the_next(self):
+        jan, mar, apr = (
+            self.TODAY.replace(month=1, day=10),
+            self.TODAY.replace(month=3, day=1),
+            self.TODAY.replace(month=4, day=1),
+        )
+        self._move(jan, issued=100)
+        self._move(mar, issued=50)
+        self._move(apr, used=120)  # all of January's and 20 of March's
+        self._expire(jan.replace(year=jan.year + 1))
+        self.assertFalse(self._expired_lines(), "nothing left of January's points")
+        self._expire(mar.replace(year=mar.year + 1))
+        self.assertEqual(self._expired_lines().used, 30)
+        self.assertEqual(self.card.points, 0)
+
+    def test_expiry_is_idempotent_and_resumable(self):
+        jan = self.TODAY.replace(month=1, day=10)
+        self._move(jan, issued=100)
+        day = jan.replace(year=jan.year + 1)
+        self._expire(day)
+        self._expire(day)
+        self._expire(day.replace(day=day.day + 1))
+        self.assertEqual(len(self._expired_lines()), 1, "expired points count as used: nothing expires twice")
+        self.assertEqual(self.card.points, 0)
+
+    def test_points_never_expire_without_validity(self):
+        self.company.loyalty_points_validity_months = 0
+        jan = self.TODAY.replace(month=1, day=10)
+        self._move(jan, issued=100)
+        self._expire(jan.replace(year=jan.year + 5))
+        self.assertFalse(self._expired_lines())
+        self.assertEqual(self.card.points, 100)
+
+    def test_other_programs_are_left_alone(self):
+        other = self.env["loyalty.program"].create({"name": "Other", "program_type": "loyalty"})
+        other_card = self.env["loyalty.card"].create({"program_id": other.id, "partner_id": self.partner.id})
+        line = self.env["loyalty.history"].create({"card_id": other_card.id, "description": "x", "issued": 10})
+        other_card.points = 10
+        self._set_earned(line, self.TODAY.replace(month=1, day=10))
+        self._expire(self.TODAY.replace(year=self.TODAY.year + 2))
+        self.assertEqual(other_card.points, 10)
+
+    def test_points_earned_on_orders_expire(self):
+        order = self._order(self.partner, self.TODAY.replace(month=2, day=1), amount=300)
+        self.assertEqual(self.card.points, 300)
+        self._set_earned(self.card.history_ids.filtered(lambda h: h.order_id == order.id), order.date_order.date())
+        self._expire(self.TODAY.replace(year=self.TODAY.year + 1, month=2, day=1))
+        self.assertEqual(self.card.points, 0)
+        self.assertEqual(self._expired_lines().used, 300)
