@@ -102,6 +102,13 @@ class ComplaintCase(MailCommon):
             complaint.with_user(user or self.agent).write({"stage_id": self.stage[state].id, **vals})
             self.env.flush_all()
 
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex):  # noqa: N802 - unittest's name, with Odoo's savepoint
+        """Odoo's assertRaises (rolled back to a savepoint) that also checks the message."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
+
     def _respond(self, complaint, when, user=None):
         with self.mock_datetime_and_now(when):
             complaint.with_user(user or self.agent).message_post(
