@@ -82,7 +82,9 @@ class CrmComplaint(models.Model):
         domain=[("share", "=", False)],
         default=lambda self: self.env.user if not self.env.user.share else False,
     )
-    team_id = fields.Many2one("crm.complaint.team", string="Team", index=True, tracking=True)
+    team_id = fields.Many2one(
+        "crm.complaint.team", string="Team", index=True, tracking=True, default=lambda self: self._default_team()
+    )
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sales Order",
@@ -137,6 +139,19 @@ class CrmComplaint(models.Model):
         return self.env["crm.complaint.stage"].search([("state", "=", "new")], limit=1) or self.env[
             "crm.complaint.stage"
         ].search([], limit=1)
+
+    def _default_team(self):
+        """The user's own team, else the company's first team (portal and mailed-in complaints)."""
+        Team = self.env["crm.complaint.team"].sudo()
+        company = self.env.company
+        user = self.env.user
+        team = Team.browse()
+        if not user.share:
+            team = Team.search(
+                [("company_id", "=", company.id), "|", ("member_ids", "in", user.ids), ("leader_id", "=", user.id)],
+                limit=1,
+            )
+        return team or Team.search([("company_id", "=", company.id)], limit=1)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

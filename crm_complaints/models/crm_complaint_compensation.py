@@ -162,7 +162,9 @@ class CrmComplaintCompensation(models.Model):
 
     def _create_credit_note(self):
         self.ensure_one()
-        invoice = self._get_invoice()
+        # sudo: the user may handle the complaint without seeing the sales order (another salesperson's); the
+        # invoice is the one of the complaint's own order, or one of the customer's chosen on the compensation
+        invoice = self.sudo()._get_invoice()
         if not invoice:
             raise UserError(
                 self.env._(
