@@ -288,7 +288,9 @@ class CrmComplaint(models.Model):
         complaints = super().create(vals_list)
         complaints._apply_sla()
         complaints._handle_state_transitions(dict.fromkeys(complaints.ids, "new"))
-        if not self.env.context.get("crm_complaint_no_acknowledgement"):
+        if not self.env.context.get("crm_complaint_no_acknowledgement") and not self.env.context.get(
+            "crm_complaint_no_mail"
+        ):
             complaints._send_acknowledgement()
         return complaints
 
@@ -612,7 +614,7 @@ class CrmComplaint(models.Model):
     def _on_resolved(self):
         template = self.env.ref("crm_complaints.mail_template_complaint_resolved", raise_if_not_found=False)
         for complaint in self:
-            if template and complaint.partner_id.email:
+            if template and complaint.partner_id.email and not self.env.context.get("crm_complaint_no_mail"):
                 complaint.with_context(crm_complaint_auto_message=True).sudo().rating_send_request(
                     template, force_send=False
                 )
@@ -787,6 +789,72 @@ class CrmComplaint(models.Model):
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {"default_complaint_id": self.id}
         return action
+
+    @api.model
+    def _load_demo_complaints(self):
+        """Demo data: 30 complaints of the last weeks, in every state (called from the demo XML)."""
+        ref = self.env.ref
+        customers = self.env["res.partner"].search(
+            [("is_company", "=", True), ("email", "!=", False), ("customer_rank", ">", 0)], limit=8
+        ) or self.env["res.partner"].search([("email", "!=", False)], limit=8)
+        teams = ref("crm_complaints.crm_complaint_team_after_sales") | ref("crm_complaints.crm_complaint_team_store")
+        categories = [
+            ref("crm_complaints.crm_complaint_category_delivery_late"),
+            ref("crm_complaints.crm_complaint_category_delivery_damaged"),
+            ref("crm_complaints.crm_complaint_category_product_defect"),
+            ref("crm_complaints.crm_complaint_category_service"),
+            ref("crm_complaints.crm_complaint_category_billing"),
+        ]
+        subjects = [
+            "Parcel arrived two weeks late",
+            "Table top scratched on delivery",
+            "Chair leg broke after a week",
+            "Rude answer at the store counter",
+            "Invoiced twice for one order",
+            "Wrong colour delivered",
+            "Nobody called back as promised",
+            "Assembly instructions missing",
+            "Refund still not received",
+            "Delivery driver left the box outside in the rain",
+        ]
+        causes = self.env["crm.complaint.cause"].search([])
+        states = ["new"] * 5 + ["acknowledged"] * 4 + ["in_progress"] * 6 + ["waiting"] * 3
+        states += ["resolved"] * 5 + ["closed"] * 4 + ["cancelled"] * 3
+        channels = [key for key, _label in CHANNELS]
+        severities = [key for key, _label in SEVERITIES]
+        users = teams.member_ids
+        now = fields.Datetime.now()
+        Complaint = self.with_context(crm_complaint_no_mail=True, mail_create_nolog=True, tracking_disable=True)
+        for index, state in enumerate(states):
+            team = teams[index % 3 == 2]
+            complaint = Complaint.create(
+                {
+                    "subject": subjects[index % len(subjects)],
+                    "partner_id": customers[index % len(customers)].id if customers else False,
+                    "team_id": team.id,
+                    "user_id": users[index % len(users)].id if state != "new" else False,
+                    "channel": channels[index % len(channels)],
+                    "severity": severities[(index * 3) % len(severities)],
+                    "category_id": categories[index % len(categories)].id,
+                    "description": "<p>%s</p>" % subjects[index % len(subjects)],
+                }
+            )
+            # spread the creation over the last five weeks, then count the SLA from there
+            created = now - timedelta(days=(index * 37) % 35, hours=index % 7)
+            self.env.cr.execute(SQL("UPDATE crm_complaint SET create_date = %s WHERE id = %s", created, complaint.id))
+            complaint.invalidate_recordset(["create_date"])
+            complaint._apply_sla()
+            if state != "new":
+                complaint._register_first_response(created + timedelta(hours=1 + index % 9))
+            vals = {"stage_id": self._get_stage(state).id}
+            if state in DONE_STATES:
+                vals |= {
+                    "resolution": "<p>We apologised, replaced the item and refunded the delivery costs.</p>",
+                    "cause_id": causes[index % len(causes)].id,
+                }
+            complaint.write(vals)
+        self._update_sla_status(now)
+        return True
 
     @api.model
     def _cron_close_resolved(self):
