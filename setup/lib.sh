@@ -142,6 +142,26 @@ pg_bin() {
 or set PGHOST/PGPORT/PGUSER/PGPASSWORD to use a running server."
 }
 
+# Sets PG_DATA, the folder of the private cluster: .pgdata in the repository, unless the postgres system
+# user (who runs the server when we are root) cannot reach it, or the path of its socket would be too long
+# for a Unix socket; then a folder named after the repository in postgres' home (or in /tmp).
+pg_data_dir() {
+    PG_DATA="$REPO_DIR/.pgdata"
+    local socket="$PG_DATA/run/.s.PGSQL.${CRM_CARE_PGPORT:-55432}" name
+    name="crm-care-$(printf '%s' "$REPO_DIR" | sha256sum | cut -c1-12)"
+    if [[ $(id -u) == 0 ]]; then
+        if ! runuser -u postgres -- test -x "$REPO_DIR" 2>/dev/null || ((${#socket} > 100)); then
+            PG_DATA="$(getent passwd postgres | cut -d: -f6)/$name"
+            if [[ $PG_DATA == /$name ]]; then
+                die "there is no postgres system user to run the private PostgreSQL server.
+Install the PostgreSQL server (Debian: apt-get install postgresql), or set PGHOST/PGPORT/PGUSER to use a running server."
+            fi
+        fi
+    elif ((${#socket} > 100)); then
+        PG_DATA="/tmp/$name"
+    fi
+}
+
 # Sets DB_ARGS (odoo-bin options) for the server named by PG* variables or for the private cluster.
 ensure_postgres() {
     if [[ -n ${PGHOST:-}${PGPORT:-}${PGUSER:-} ]]; then
@@ -150,13 +170,10 @@ ensure_postgres() {
         [[ -n ${PGPASSWORD:-} ]] && DB_ARGS+=(--db_password "$PGPASSWORD")
         return
     fi
-    local data="$REPO_DIR/.pgdata"
+    pg_data_dir
+    local data=$PG_DATA
     PG_PORT=${CRM_CARE_PGPORT:-55432}
     PG_SOCKET="$data/run"
-    if [[ $(id -u) == 0 ]] && ! runuser -u postgres -- test -x "$REPO_DIR"; then
-        die "the postgres system user cannot reach $REPO_DIR (where the private cluster lives).
-Make the folder's parents traversable (chmod o+x), or set PGHOST/PGPORT/PGUSER to use a running server."
-    fi
     if [[ ! -f $data/cluster/PG_VERSION ]]; then
         mkdir -p "$data/cluster" "$PG_SOCKET"
         [[ $(id -u) == 0 ]] && chown -R postgres: "$data"
@@ -171,7 +188,8 @@ Make the folder's parents traversable (chmod o+x), or set PGHOST/PGPORT/PGUSER t
 }
 
 stop_postgres() {
-    local data="$REPO_DIR/.pgdata"
+    pg_data_dir
+    local data=$PG_DATA
     if [[ -f $data/cluster/PG_VERSION ]] && run_as_pg "$(pg_bin pg_ctl)" -D "$data/cluster" status >/dev/null 2>&1; then
         quiet run_as_pg "$(pg_bin pg_ctl)" -D "$data/cluster" -m fast -w stop
         say "private PostgreSQL stopped"
@@ -190,7 +208,9 @@ write_odoo_conf() {
         printf 'addons_path = %s\n' "$ODOO_SRC/addons,$REPO_DIR"
         printf 'data_dir = %s\n' "$STATE_DIR/data"
         printf 'db_host = %s\ndb_port = %s\ndb_user = %s\n' "$PGHOST" "$PGPORT" "$PGUSER"
-        [[ -n ${PGPASSWORD:-} ]] && printf 'db_password = %s\n' "$PGPASSWORD"
+        if [[ -n ${PGPASSWORD:-} ]]; then
+            printf 'db_password = %s\n' "$PGPASSWORD"
+        fi
     } >"$tmp"
     chmod 600 "$tmp"
     mv -f "$tmp" "$ODOO_CONF"
@@ -253,6 +273,7 @@ odoo_logged() {
     shift
     mkdir -p "$(dirname "$log")"
     : >"$log"
+    # shellcheck disable=SC2094  # odoo-bin logs to the file, its few direct prints are appended to it
     if ! odoo "$@" --logfile "$log" >>"$log" 2>&1; then
         show_log_problems "$log"
         die "odoo-bin $* failed; full log: $log"
@@ -275,12 +296,13 @@ show_log_problems() {
 }
 
 # Sets TEMPLATE to a database holding only the Odoo modules our addons depend on, building it when it is
-# missing (minutes) and caching it under a name keyed by the Odoo source and the dependency list.
+# missing (minutes) and caching it under a name keyed by the Odoo source, the dependency list and this
+# clone's data folder (a template's filestore lives there: two clones on one server keep their own).
 # $1 = demo to load demo data, anything else for none.
 ensure_template() {
     local kind=$1 deps key
     deps=$(odoo_deps)
-    key=$( { odoo_fingerprint; printf '%s\n' "$deps"; } | sha256sum | cut -c1-12)
+    key=$( { odoo_fingerprint; printf '%s\n' "$deps" "$STATE_DIR"; } | sha256sum | cut -c1-12)
     if [[ $kind == demo ]]; then
         TEMPLATE="crm_care_tpld_$key"
     else
@@ -309,11 +331,13 @@ _build_template() {
     mkdir -p "$STATE_DIR/data/filestore/$building"
     mv "$STATE_DIR/data/filestore/$building" "$STATE_DIR/data/filestore/$name"
     touch "$STATE_DIR/data/filestore/$name/.crm-care-template"
-    # Templates of older Odoo sources or dependency lists are dead weight: drop them (unless in use).
-    for old in $(psql -d postgres -XAtc "SELECT datname FROM pg_database
-            WHERE datname ~ '^crm_care_tpld?_[0-9a-f]{12}$' AND datname <> '$name'
-            AND (datname LIKE 'crm_care_tpld_%') = ('$name' LIKE 'crm_care_tpld_%')"); do
-        dropdb --if-exists "$old" >/dev/null 2>&1 && rm -rf "$STATE_DIR/data/filestore/$old"
+    # Our templates of older Odoo sources or dependency lists are dead weight: drop them (unless in use).
+    local prefix=${name%_*}_ dir
+    for dir in "$STATE_DIR/data/filestore/$prefix"*; do
+        old=$(basename "$dir")
+        if [[ $old != "$name" && -f $dir/.crm-care-template ]] && dropdb --if-exists "$old" >/dev/null 2>&1; then
+            rm -rf "$dir"
+        fi
     done
     return 0
 }
