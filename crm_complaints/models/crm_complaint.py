@@ -59,12 +59,11 @@ class CrmComplaint(models.Model):
     )
     phone = fields.Char(compute="_compute_contact", store=True, readonly=False)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
-    category_id = fields.Many2one("crm.complaint.category", string="Category", index=True, tracking=True)
+    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True)
     severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
     priority = fields.Selection(PRIORITIES, default="0", index=True, help="Raised by each escalation.")
     stage_id = fields.Many2one(
         "crm.complaint.stage",
-        string="Stage",
         required=True,
         index=True,
         tracking=True,
@@ -83,7 +82,7 @@ class CrmComplaint(models.Model):
         default=lambda self: self.env.user if not self.env.user.share else False,
     )
     team_id = fields.Many2one(
-        "crm.complaint.team", string="Team", index=True, tracking=True, default=lambda self: self._default_team()
+        "crm.complaint.team", index=True, tracking=True, default=lambda self: self._default_team()
     )
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -91,7 +90,7 @@ class CrmComplaint(models.Model):
         index="btree_not_null",
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
     )
-    product_id = fields.Many2one("product.product", string="Product")
+    product_id = fields.Many2one("product.product")
     description = fields.Html()
     cause_id = fields.Many2one("crm.complaint.cause", string="Root Cause", index=True, tracking=True)
     resolution = fields.Html()
@@ -155,7 +154,7 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([])
+        return stages.search([("state", "!=", False)])  # every stage, folded ones included
 
     @api.depends("partner_id")
     def _compute_contact(self):
@@ -170,7 +169,6 @@ class CrmComplaint(models.Model):
             complaint.display_name = f"{complaint.name} {complaint.subject}" if complaint.subject else complaint.name
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
 
@@ -262,8 +260,10 @@ class CrmComplaint(models.Model):
     def _check_sale_order_partner(self):
         for complaint in self:
             order = complaint.sale_order_id
-            if order and complaint.partner_id and (
-                order.partner_id.commercial_partner_id != complaint.partner_id.commercial_partner_id
+            if (
+                order
+                and complaint.partner_id
+                and (order.partner_id.commercial_partner_id != complaint.partner_id.commercial_partner_id)
             ):
                 raise ValidationError(
                     self.env._(
@@ -295,6 +295,8 @@ class CrmComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        if self.env.context.get("crm_complaint_bookkeeping"):
+            return super().write(vals)
         old_states = {complaint.id: complaint.state for complaint in self} if "stage_id" in vals else None
         result = super().write(vals)
         if old_states is not None:
@@ -302,6 +304,10 @@ class CrmComplaint(models.Model):
         if {"team_id", "category_id", "severity", "partner_id", "company_id"} & vals.keys():
             self.filtered(lambda c: c.state in OPEN_STATES)._apply_sla()
         return result
+
+    def _write_bookkeeping(self, vals):
+        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write()."""
+        return self.with_context(crm_complaint_bookkeeping=True).write(vals)
 
     # ------------------------------------------------------------------
     # SLA engine
@@ -388,7 +394,7 @@ class CrmComplaint(models.Model):
         for complaint in self:
             policy = policies[complaint]
             vals = {"sla_policy_id": policy.id, **complaint._prepare_sla_dates(policy)}
-            super(CrmComplaint, complaint.sudo()).write(vals)
+            complaint.sudo()._write_bookkeeping(vals)
 
     def _handle_state_transitions(self, old_states):
         """Pause, resume, resolve and reopen as the stage's state changes (old_states: {id: state})."""
@@ -419,10 +425,10 @@ class CrmComplaint(models.Model):
                 vals |= {"reopen_count": complaint.reopen_count + 1, "resolved_date": False, "closed_date": False}
                 complaint._cancel_followup()
             # sudo: the SLA bookkeeping fields are read-only for everyone; access to the stage change was checked
-            super(CrmComplaint, complaint.sudo()).write(vals)
+            complaint.sudo()._write_bookkeeping(vals)
             if resumed and complaint.sla_policy_id:
                 dates = complaint._prepare_sla_dates(complaint.sla_policy_id)
-                super(CrmComplaint, complaint.sudo()).write(dates)
+                complaint.sudo()._write_bookkeeping(dates)
             if resolving and new == "resolved":
                 complaint._on_resolved()
 
@@ -572,8 +578,10 @@ class CrmComplaint(models.Model):
         )
 
     def _escalate_to_managers(self):
-        managers = self.env.ref("crm_lifecycle.group_crm_care_manager").sudo().all_user_ids.filtered(
-            lambda user: user.active and not user.share
+        managers = (
+            self.env.ref("crm_lifecycle.group_crm_care_manager")
+            .sudo()
+            .all_user_ids.filtered(lambda user: user.active and not user.share)
         )
         for complaint in self:
             partners = managers.filtered(lambda user, c=complaint: c.company_id in user.company_ids).partner_id
@@ -631,7 +639,7 @@ class CrmComplaint(models.Model):
             summary=self.env._("Follow-up visit: %(complaint)s", complaint=self.name),
             user_id=user.id,
         )
-        super(CrmComplaint, self.sudo()).write({"followup_date": date})
+        self.sudo()._write_bookkeeping({"followup_date": date})
 
     def _cancel_followup(self):
         self.sudo().activity_unlink(["crm_complaints.mail_activity_type_complaint_followup"])
@@ -655,7 +663,9 @@ class CrmComplaint(models.Model):
             body = (
                 self.env._("Reopened after a low rating from the customer.")
                 if reason == "rating"
-                else self.env._("Reopened: the customer replied within %(days)s days of the resolution.", days=REOPEN_DAYS)
+                else self.env._(
+                    "Reopened: the customer replied within %(days)s days of the resolution.", days=REOPEN_DAYS
+                )
             )
             complaint._message_log(body=Markup("<p>%s</p>") % body)
 
@@ -714,9 +724,9 @@ class CrmComplaint(models.Model):
         """Attachments above the size limit are not stored; a note says which, so that staff can ask again."""
         attachments = kwargs.get("attachments") or []
         limit_mb = int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "crm_complaints.attachment_max_size_mb", DEFAULT_ATTACHMENT_MAX_MB
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_complaints.attachment_max_size_mb", DEFAULT_ATTACHMENT_MAX_MB)
         )
         too_big = [att for att in attachments if len(att[1] or b"") > limit_mb * 1024 * 1024]
         if too_big:
@@ -817,7 +827,7 @@ class CrmComplaint(models.Model):
             "Refund still not received",
             "Delivery driver left the box outside in the rain",
         ]
-        causes = self.env["crm.complaint.cause"].search([])
+        causes = self.env["crm.complaint.cause"].search([("active", "=", True)])
         states = ["new"] * 5 + ["acknowledged"] * 4 + ["in_progress"] * 6 + ["waiting"] * 3
         states += ["resolved"] * 5 + ["closed"] * 4 + ["cancelled"] * 3
         channels = [key for key, _label in CHANNELS]

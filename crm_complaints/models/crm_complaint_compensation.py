@@ -54,10 +54,9 @@ class CrmComplaintCompensation(models.Model):
         help="Defaults to the last posted invoice of the complaint's sales order.",
     )
     commercial_partner_id = fields.Many2one(related="complaint_id.commercial_partner_id")
-    credit_note_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False)
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False)
     coupon_program = fields.Selection(
         selection="_selection_coupon_program",
-        string="Coupon Program",
         help="Loyalty program of the coupon (coupons, gift cards; needs the Loyalty app).",
     )
     coupon_code = fields.Char(readonly=True, copy=False)
@@ -234,6 +233,8 @@ class CrmComplaintCompensation(models.Model):
             raise UserError(self.env._("The coupon's loyalty program no longer exists."))
         points = self.amount if program.program_type in AMOUNT_PROGRAM_TYPES else 1.0
         # sudo: loyalty cards are managed by sales administrators; the compensation was approved above
-        return self.env["loyalty.card"].sudo().create(
-            {"program_id": program.id, "partner_id": self.partner_id.id, "points": points}
+        return (
+            self.env["loyalty.card"]
+            .sudo()
+            .create({"program_id": program.id, "partner_id": self.partner_id.id, "points": points})
         )

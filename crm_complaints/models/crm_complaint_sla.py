@@ -25,7 +25,7 @@ class CrmComplaintSla(models.Model):
     sequence = fields.Integer(default=10, help="Breaks ties between matching policies of equal specificity.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
-    team_id = fields.Many2one("crm.complaint.team", string="Team", ondelete="cascade")
+    team_id = fields.Many2one("crm.complaint.team", ondelete="cascade")
     category_ids = fields.Many2many(
         "crm.complaint.category", string="Categories", help="Also covers their subcategories. Empty: any."
     )
@@ -50,8 +50,10 @@ class CrmComplaintSla(models.Model):
         for policy in self:
             if policy.response_hours <= 0 or policy.resolve_hours <= 0:
                 raise ValidationError(
-                    self.env._("SLA policy %(policy)s needs more than zero hours to respond and to resolve.",
-                               policy=policy.name)
+                    self.env._(
+                        "SLA policy %(policy)s needs more than zero hours to respond and to resolve.",
+                        policy=policy.name,
+                    )
                 )
             if policy.response_hours > policy.resolve_hours:
                 raise ValidationError(
@@ -95,17 +97,21 @@ class CrmComplaintSla(models.Model):
     @api.model
     def _get_policies(self, complaints):
         """{complaint: winning policy (or an empty recordset)}, in a constant number of queries."""
-        policies = self.search([], order="specificity desc, sequence, id")
+        policies = self.search([("active", "=", True)], order="specificity desc, sequence, id")
         partners = complaints.partner_id.commercial_partner_id | complaints.partner_id
         segments_by_partner = {}
         if policies.segment_id and partners:
-            members = self.env["crm.segment.member"].sudo().search_fetch(
-                [
-                    ("partner_id", "in", partners.ids),
-                    ("segment_id", "in", policies.segment_id.ids),
-                    ("date_left", "=", False),
-                ],
-                ["partner_id", "segment_id"],
+            members = (
+                self.env["crm.segment.member"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("partner_id", "in", partners.ids),
+                        ("segment_id", "in", policies.segment_id.ids),
+                        ("date_left", "=", False),
+                    ],
+                    ["partner_id", "segment_id"],
+                )
             )
             for member in members:
                 segments_by_partner.setdefault(member.partner_id.id, set()).add(member.segment_id.id)

@@ -7,7 +7,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     complaint_ids = fields.One2many("crm.complaint", "partner_id", string="Complaints")
-    complaint_count = fields.Integer(compute="_compute_complaint_count", string="Complaint Count")
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
     open_complaint_ids = fields.One2many(
         "crm.complaint", "partner_id", string="Open Complaints", domain=[("state", "in", OPEN_STATES)]
     )
@@ -45,9 +45,13 @@ class ResPartner(models.Model):
         """Partners of self (or their company) with an open complaint: the care campaigns leave them alone."""
         if not self:
             return self
-        open_partners = self.env["crm.complaint"].sudo()._read_group(
-            [("commercial_partner_id", "in", self.commercial_partner_id.ids), ("state", "in", OPEN_STATES)],
-            ["commercial_partner_id"],
+        open_partners = (
+            self.env["crm.complaint"]
+            .sudo()
+            ._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids), ("state", "in", OPEN_STATES)],
+                ["commercial_partner_id"],
+            )
         )
         companies = {partner.id for (partner,) in open_partners}
         return self.filtered(lambda partner: partner.commercial_partner_id.id in companies)

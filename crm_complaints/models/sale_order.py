@@ -5,7 +5,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     complaint_ids = fields.One2many("crm.complaint", "sale_order_id", string="Complaints")
-    complaint_count = fields.Integer(compute="_compute_complaint_count", string="Complaint Count")
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
 
     def _compute_complaint_count(self):
         counts = dict(

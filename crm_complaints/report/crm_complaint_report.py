@@ -15,15 +15,15 @@ class CrmComplaintReport(models.Model):
     _rec_name = "complaint_id"
     _order = "date desc"
 
-    complaint_id = fields.Many2one("crm.complaint", string="Complaint", readonly=True)
+    complaint_id = fields.Many2one("crm.complaint", readonly=True)
     date = fields.Datetime(string="Created On", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    category_id = fields.Many2one("crm.complaint.category", string="Category", readonly=True)
+    category_id = fields.Many2one("crm.complaint.category", readonly=True)
     channel = fields.Selection(CHANNELS, readonly=True)
     severity = fields.Selection(SEVERITIES, readonly=True)
-    team_id = fields.Many2one("crm.complaint.team", string="Team", readonly=True)
+    team_id = fields.Many2one("crm.complaint.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
-    stage_id = fields.Many2one("crm.complaint.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.complaint.stage", readonly=True)
     state = fields.Selection(STAGE_STATES, string="Status", readonly=True)
     cause_id = fields.Many2one("crm.complaint.cause", string="Root Cause", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -36,9 +36,7 @@ class CrmComplaintReport(models.Model):
     rating = fields.Float(string="Satisfaction (1-5)", readonly=True, aggregator="avg")
     reopen_count = fields.Integer(readonly=True)
     escalation_level = fields.Integer(readonly=True, aggregator="max")
-    customer_complaint_count = fields.Integer(
-        string="Complaints of the Customer", readonly=True, aggregator="max"
-    )
+    customer_complaint_count = fields.Integer(string="Complaints of the Customer", readonly=True, aggregator="max")
     is_repeat = fields.Boolean(string="Repeat Complainant", readonly=True)
     nbr = fields.Integer(string="# Complaints", readonly=True)
 
@@ -78,6 +76,4 @@ class CrmComplaintReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
-        )
+        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))

@@ -29,7 +29,9 @@ class TestEscalation(ComplaintCase):
         complaint = self._complaint()  # response due Monday 13:00, twice over at 18:00
         on_time = self._complaint()
         with self.mock_datetime_and_now(datetime(2026, 6, 15, 10, 0)):
-            on_time.with_user(self.agent).message_post(body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment")
+            on_time.with_user(self.agent).message_post(
+                body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
 
         self._run_escalation(datetime(2026, 6, 15, 12, 59))
         self.assertEqual(complaint.escalation_level, 0)
@@ -70,7 +72,9 @@ class TestEscalation(ComplaintCase):
     def test_resolution_breach_escalates_after_the_response(self):
         complaint = self._complaint()
         with self.mock_datetime_and_now(datetime(2026, 6, 15, 10, 0)):
-            complaint.with_user(self.agent).message_post(body="On it", message_type="comment", subtype_xmlid="mail.mt_comment")
+            complaint.with_user(self.agent).message_post(
+                body="On it", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
         self._run_escalation(datetime(2026, 6, 16, 17, 0))
         self.assertEqual(complaint.escalation_level, 0)
         self._run_escalation(datetime(2026, 6, 16, 18, 5))  # resolve deadline Tuesday 18:00

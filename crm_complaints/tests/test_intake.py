@@ -54,7 +54,9 @@ class TestIntake(ComplaintCase):
         self.assertEqual(complaint.partner_id.email, "stranger@example.org")
         self.assertTrue(complaint.partner_id.name)
         self.assertEqual(complaint.email_from, "stranger@example.org")
-        self.assertEqual(complaint.message_ids.filtered(lambda m: m.message_type == "email").author_id, complaint.partner_id)
+        self.assertEqual(
+            complaint.message_ids.filtered(lambda m: m.message_type == "email").author_id, complaint.partner_id
+        )
 
     def test_empty_subject_gets_a_default(self):
         complaint = self._process(self._email("carla@example.com", subject=""))
@@ -64,8 +66,12 @@ class TestIntake(ComplaintCase):
         complaint = self._process(self._email("carla@example.com"))
         ack = complaint.message_ids.filtered(lambda m: complaint.name in (m.subject or ""))
         reply = self._process(
-            self._email("carla@example.com", subject=f"Re: {ack.subject}", html="<p>Photos attached.</p>",
-                        in_reply_to=ack.message_id),
+            self._email(
+                "carla@example.com",
+                subject=f"Re: {ack.subject}",
+                html="<p>Photos attached.</p>",
+                in_reply_to=ack.message_id,
+            ),
             when=datetime(2026, 6, 15, 11, 0),
         )
         self.assertEqual(reply, complaint)
@@ -88,7 +94,9 @@ class TestIntake(ComplaintCase):
             attachments=[("photo.jpg", b"x" * 1000), ("video.mp4", b"y" * (1024 * 1024 + 1))],
         )
         complaint = self._process(raw)
-        attachments = self.env["ir.attachment"].search([("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)])
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)]
+        )
         self.assertEqual(attachments.mapped("name"), ["photo.jpg"])
         note = complaint.message_ids.filtered(lambda m: "video.mp4" in str(m.body))
         self.assertEqual(len(note), 1)
@@ -114,7 +122,7 @@ class TestIntake(ComplaintCase):
         complaint = (
             self.env["crm.complaint"]
             .with_user(self.agent)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"subject": "Wrong colour", "team_id": self.team.id})
         )
         self.assertEqual(complaint.partner_id, self.customer)

@@ -77,7 +77,9 @@ class TestResolution(ComplaintCase):
     def _customer_reply(self, complaint, when):
         with self.mock_datetime_and_now(when):
             complaint.sudo().message_post(
-                body="It is still not right", author_id=self.customer.id, message_type="email",
+                body="It is still not right",
+                author_id=self.customer.id,
+                message_type="email",
                 subtype_xmlid="mail.mt_comment",
             )
             self.env.flush_all()

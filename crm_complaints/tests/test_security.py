@@ -21,7 +21,9 @@ class TestAccess(ComplaintCase):
         Complaint = self.env["crm.complaint"]
         self.assertEqual(Complaint.with_user(self.agent).search([]), ours | untriaged)
         self.assertEqual(Complaint.with_user(self.outsider).search([]), theirs | untriaged)
-        self.assertEqual(Complaint.with_user(self.manager).search([]) & (ours | theirs | untriaged), ours | theirs | untriaged)
+        self.assertEqual(
+            Complaint.with_user(self.manager).search([]) & (ours | theirs | untriaged), ours | theirs | untriaged
+        )
         with self.assertRaises(AccessError):
             theirs.with_user(self.agent).read(["subject"])
         with self.assertRaises(AccessError):
@@ -33,12 +35,19 @@ class TestAccess(ComplaintCase):
         self.assertFalse(self.env["crm.complaint"].with_user(self.manager).search([("id", "=", complaint.id)]))
         self.manager.company_ids |= self.company_2
         manager = self.manager.with_context(allowed_company_ids=[self.company.id, self.company_2.id])
-        self.assertEqual(self.env["crm.complaint"].with_user(manager).with_context(
-            allowed_company_ids=[self.company.id, self.company_2.id]).search([("id", "=", complaint.id)]), complaint)
+        self.assertEqual(
+            self.env["crm.complaint"]
+            .with_user(manager)
+            .with_context(allowed_company_ids=[self.company.id, self.company_2.id])
+            .search([("id", "=", complaint.id)]),
+            complaint,
+        )
 
     def test_only_managers_configure(self):
         with self.assertRaises(AccessError):
-            self.env["crm.complaint.sla"].with_user(self.agent).create({"name": "Mine", "response_hours": 1, "resolve_hours": 2})
+            self.env["crm.complaint.sla"].with_user(self.agent).create(
+                {"name": "Mine", "response_hours": 1, "resolve_hours": 2}
+            )
         self.env["crm.complaint.sla"].with_user(self.manager).create(
             {"name": "Severe", "severity": "high", "response_hours": 1, "resolve_hours": 2}
         )
@@ -151,7 +160,9 @@ class TestPortal(HttpCase, ComplaintCase):
         self.assertTrue(complaint.message_ids.filtered(lambda m: complaint.name in (m.subject or "")), "acknowledged")
 
     def test_rating_through_the_portal_smileys_and_low_rating_reopens(self):
-        self._move(self.own, "resolved", datetime(2026, 6, 16, 10, 0), resolution="<p>New lamp</p>", cause_id=self.cause.id)
+        self._move(
+            self.own, "resolved", datetime(2026, 6, 16, 10, 0), resolution="<p>New lamp</p>", cause_id=self.cause.id
+        )
         self.authenticate("carla_portal", "carla_portal")
         page = self.url_open(f"/my/complaints/{self.own.id}")
         token = self.own._rating_get_access_token()

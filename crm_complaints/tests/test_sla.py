@@ -115,17 +115,28 @@ class TestSlaPolicies(ComplaintCase):
         cls.damage = cls.env["crm.complaint.category"].create({"name": "Damaged", "parent_id": cls.category.id})
         Sla = cls.env["crm.complaint.sla"]
         cls.by_category = Sla.create(
-            {"name": "Delivery", "category_ids": [Command.set(cls.category.ids)], "response_hours": 2, "resolve_hours": 8}
+            {
+                "name": "Delivery",
+                "category_ids": [Command.set(cls.category.ids)],
+                "response_hours": 2,
+                "resolve_hours": 8,
+            }
         )
-        cls.by_severity = Sla.create({"name": "Critical", "severity": "critical", "response_hours": 1, "resolve_hours": 4})
-        cls.by_segment = Sla.create({"name": "VIP", "segment_id": cls.vip.id, "response_hours": 0.5, "resolve_hours": 3})
+        cls.by_severity = Sla.create(
+            {"name": "Critical", "severity": "critical", "response_hours": 1, "resolve_hours": 4}
+        )
+        cls.by_segment = Sla.create(
+            {"name": "VIP", "segment_id": cls.vip.id, "response_hours": 0.5, "resolve_hours": 3}
+        )
         cls.other_customer = cls.env["res.partner"].create({"name": "Nina Normal", "email": "nina@example.com"})
 
     def test_most_specific_policy_wins(self):
         # segment (8) beats category (4) beats severity (2) beats team (1)
         vip = self._complaint(severity="critical", category_id=self.damage.id)
         self.assertEqual(vip.sla_policy_id, self.by_segment)
-        subcategory = self._complaint(partner_id=self.other_customer.id, severity="critical", category_id=self.damage.id)
+        subcategory = self._complaint(
+            partner_id=self.other_customer.id, severity="critical", category_id=self.damage.id
+        )
         self.assertEqual(subcategory.sla_policy_id, self.by_category, "a parent category covers its subcategories")
         critical = self._complaint(partner_id=self.other_customer.id, severity="critical", category_id=False)
         self.assertEqual(critical.sla_policy_id, self.by_severity)
@@ -199,8 +210,10 @@ class TestSlaPolicies(ComplaintCase):
     def test_policy_matching_is_batched(self):
         partners = self.env["res.partner"].create([{"name": f"P{i}", "email": f"p{i}@example.com"} for i in range(20)])
         complaints = self._complaint(partner_id=self.other_customer.id, category_id=False)
-        complaints |= self.env["crm.complaint"].with_context(crm_complaint_no_acknowledgement=True).create(
-            [{"subject": "x", "partner_id": p.id, "team_id": self.team.id} for p in partners]
+        complaints |= (
+            self.env["crm.complaint"]
+            .with_context(crm_complaint_no_acknowledgement=True)
+            .create([{"subject": "x", "partner_id": p.id, "team_id": self.team.id} for p in partners])
         )
         Sla = self.env["crm.complaint.sla"]
 

@@ -11,7 +11,7 @@ class TestComplaintTour(HttpCase):
         )
         customer = self.env["res.partner"].create({"name": "Tour Customer", "email": "tour.customer@example.com"})
         self.start_tour("/odoo/action-crm_complaints.crm_complaint_action", "crm_complaint_tour", login=user.login)
-        complaint = self.env["crm.complaint"].search([("subject", "=", "Lamp arrived broken (tour)")])
+        complaint = self.env["crm.complaint"].search([("subject", "=", "Lamp arrived broken on tour")])
         self.assertEqual(complaint.partner_id, customer)
         self.assertEqual(complaint.user_id, user)
         self.assertEqual(complaint.state, "resolved")

@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("crm_complaint_tour", {
         {
             content: "Say what went wrong",
             trigger: ".o_field_widget[name=subject] input",
-            run: "edit Lamp arrived broken (tour)",
+            run: "edit Lamp arrived broken on tour",
         },
         {
             content: "Choose the customer",
