@@ -7,3 +7,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import crm_care_occasion
+from . import crm_care_occasion_date
+from . import crm_care_campaign
+from . import crm_care_step
+from . import crm_care_touch

@@ -5,3 +5,8 @@ from . import test_lifecycle_lock
 from . import test_lifecycle_settings
 from . import test_lifecycle_performance
 from . import test_segment
+from . import test_care_planning
+from . import test_care_pressure
+from . import test_care_execution
+from . import test_care_concurrency
+from . import test_care_tour

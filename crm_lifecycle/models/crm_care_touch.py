@@ -1,0 +1,444 @@
+import logging
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import psycopg2.errors
+import pytz
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from .crm_care_campaign import CARE_LOCK_KEY
+
+_logger = logging.getLogger(__name__)
+
+TOUCH_STATES = [
+    ("planned", "Planned"),
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+    ("failed", "Failed"),
+]
+TOUCH_REASONS = [
+    ("opt_out", "Opted out"),
+    ("blacklisted", "Blacklisted"),
+    ("no_email", "No email address"),
+    ("no_phone", "No phone number"),
+    ("pressure_max", "Too many messages in the window"),
+    ("pressure_gap", "Too soon after the previous message"),
+    ("order_cancelled", "Order cancelled"),
+    ("expired", "Too late to send"),
+    ("render_error", "Template error"),
+    ("error", "Error"),
+]
+# A planned touch more than this many days overdue (the cron did not run) is skipped, not sent late.
+EXPIRY_DAYS = 7
+
+
+class CrmCareTouch(models.Model):
+    """One step of one campaign for one contact and one occurrence: the log and the guarantee.
+
+    The unique key (step, partner, occurrence) makes a step reach a contact at most once per occurrence (a
+    birthday year, an order, a date), whatever the number of cron runs or workers. A touch moves forward
+    once: planned, then done, skipped (with its reason) or failed (with the error).
+    """
+
+    _name = "crm.care.touch"
+    _description = "Care Touch"
+    _order = "date_planned desc, id desc"
+    _rec_name = "partner_id"
+
+    campaign_id = fields.Many2one("crm.care.campaign", required=True, ondelete="cascade", index=True, readonly=True)
+    step_id = fields.Many2one("crm.care.step", required=True, ondelete="cascade", readonly=True)
+    action = fields.Selection(related="step_id.action")
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    occurrence_key = fields.Char(
+        string="Occurrence",
+        required=True,
+        readonly=True,
+        help="What the touch is for: the year of a birthday, the order, the date of an occasion or period.",
+    )
+    date_planned = fields.Date(required=True, readonly=True, index=True)
+    state = fields.Selection(TOUCH_STATES, required=True, default="planned", readonly=True, index=True)
+    reason = fields.Selection(TOUCH_REASONS, readonly=True, index=True, help="Why the touch was skipped or failed.")
+    error_message = fields.Text(readonly=True)
+    date_done = fields.Datetime(string="Done On", readonly=True)
+    mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null")
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input", string="Survey Answer", readonly=True, ondelete="set null"
+    )
+
+    _step_partner_occurrence_unique = models.Constraint(
+        "UNIQUE(step_id, partner_id, occurrence_key)",
+        "A step reaches a contact at most once per occurrence.",
+    )
+    _due_idx = models.Index("(company_id, date_planned) WHERE state = 'planned'")
+    _pressure_idx = models.Index("(partner_id, date_done) WHERE state = 'done'")
+
+    # ------------------------------------------------------------------
+    # Execution of due touches
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _execute_due(self, company, today, chunk_size=1000):
+        """Execute the company's due touches chunk by chunk; False when out of time (the cron resumes).
+
+        A chunk is every due touch of up to chunk_size contacts, claimed with an advisory lock per contact
+        (pg_try_advisory_xact_lock: a contact another worker holds is skipped), so contact pressure counts
+        all of a contact's messages in one transaction. The claim is the first statement of its
+        transaction: its snapshot sees what other workers committed; a touch another worker executed in
+        the meantime raises a serialization failure, and the chunk is retried with a fresh snapshot.
+        """
+        cron = self.env["ir.cron"]
+        self.env.flush_all()
+        due = SQL(
+            """FROM crm_care_touch t JOIN crm_care_campaign c ON c.id = t.campaign_id
+               WHERE t.state = 'planned' AND t.company_id = %s AND t.date_planned <= %s AND c.active""",
+            company.id,
+            today,
+        )
+        remaining = self.env.execute_query(SQL("SELECT COUNT(*) %s", due))[0][0]
+        cron._commit_progress(remaining=remaining)
+        retries = 0
+        while True:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            """SELECT t.id %(due)s AND t.partner_id IN (
+                                   SELECT partner_id FROM (
+                                       SELECT DISTINCT t.partner_id %(due)s ORDER BY t.partner_id LIMIT %(candidates)s
+                                   ) candidates
+                                    WHERE pg_try_advisory_xact_lock(%(key)s, candidates.partner_id)
+                                    LIMIT %(limit)s)
+                               FOR UPDATE OF t""",
+                            due=due,
+                            limit=chunk_size,
+                            candidates=chunk_size * 4,
+                            key=CARE_LOCK_KEY,
+                        )
+                    )
+                    ids = [row[0] for row in self.env.cr.fetchall()]
+            except psycopg2.errors.SerializationFailure:
+                # Another worker executed some of these touches after our snapshot was taken.
+                retries += 1
+                if retries > 10:
+                    return False
+                self.env.cr.rollback()
+                continue
+            if not ids:
+                return True
+            touches = self.browse(ids).with_company(company)
+            touches._process(today)
+            self.env.flush_all()
+            self.invalidate_model()
+            if not cron._commit_progress(len(ids)):
+                return False
+
+    def _process(self, today):
+        """Skip, veto or execute these claimed due touches; each one leaves the planned state."""
+        company = self.company_id[:1] or self.env.company
+        expired = self.filtered(lambda t: t.date_planned < today - timedelta(days=EXPIRY_DAYS))
+        expired.write({"state": "skipped", "reason": "expired"})
+        todo = (self - expired).sorted(lambda t: (t.date_planned, t.step_id.sequence, t.id))
+        vetoes = todo.with_context(care_today=today, care_company_id=company.id)._care_veto_reasons()
+        by_reason = defaultdict(list)
+        for touch_id, reason in vetoes.items():
+            by_reason[reason].append(touch_id)
+        for reason, touch_ids in by_reason.items():
+            self.browse(touch_ids).write({"state": "skipped", "reason": reason})
+        to_run = todo.filtered(lambda t: t.id not in vetoes)
+        for step in to_run.step_id:
+            step_touches = to_run.filtered(lambda t, step=step: t.step_id == step)
+            method = getattr(step_touches, f"_care_execute_{step.action}", None)
+            try:
+                with self.env.cr.savepoint():
+                    if method is None:
+                        raise NotImplementedError(self.env._("No way to carry out the action %s.", step.action))
+                    method()
+                    self.env.flush_all()
+            except Exception as error:  # noqa: BLE001 - one broken step must not stop the others
+                _logger.exception("Care: step %s failed", step.id)
+                self.env.invalidate_all()
+                step_touches._mark_failed(error, reason="error")
+        leftover = self.filtered(lambda t: t.state == "planned")
+        if leftover:
+            leftover._mark_failed(self.env._("The action did not report a result."), reason="error")
+
+    def _mark_done(self, **values):
+        self.write({"state": "done", "reason": False, "date_done": fields.Datetime.now(), **values})
+
+    def _mark_failed(self, error, reason="error"):
+        self.write({"state": "failed", "reason": reason, "error_message": str(error)})
+
+    # ------------------------------------------------------------------
+    # Vetoes: contact pressure, opt-out, blacklist; other addons add theirs
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _care_contact_actions(self):
+        """Actions that reach the customer: they honour opt-outs and, if their step says so, contact pressure."""
+        return {"email", "sms", "activity", "survey"}
+
+    @api.model
+    def _care_email_actions(self):
+        """Actions that send an email: they need an address that is not blacklisted."""
+        return {"email", "survey"}
+
+    def _care_veto_reasons(self):
+        """{touch id: reason key} of the touches about to be executed that must be skipped instead.
+
+        Touches are in execution order. The base vetoes opt-outs, blacklisted or missing addresses and
+        contact pressure; an addon overrides it, calls super() and adds its own reasons (a selection_add
+        on `reason`) for the touches not vetoed yet.
+        """
+        reasons = self._care_veto_contact()
+        pressured = self.filtered(
+            lambda t: t.id not in reasons
+            and t.step_id.respect_pressure
+            and t.step_id.action in self._care_contact_actions()
+        )
+        reasons.update(pressured._care_veto_pressure())
+        return reasons
+
+    def _care_veto_contact(self):
+        reasons = {}
+        contact_actions = self._care_contact_actions()
+        email_actions = self._care_email_actions()
+        touches = self.filtered(lambda t: t.step_id.action in contact_actions)
+        if not touches:
+            return reasons
+        partners = touches.partner_id
+        blacklisted = set()
+        emails = [email for email in partners.mapped("email_normalized") if email]
+        if emails:
+            blacklisted = {
+                row[0]
+                for row in self.env.execute_query(
+                    SQL("SELECT email FROM mail_blacklist WHERE active AND email IN %s", tuple(emails))
+                )
+            }
+        for touch in touches:
+            partner = touch.partner_id
+            action = touch.step_id.action
+            if partner.care_opt_out:
+                reasons[touch.id] = "opt_out"
+            elif action in email_actions and not partner.email_normalized:
+                reasons[touch.id] = "no_email"
+            elif action in email_actions and partner.email_normalized in blacklisted:
+                reasons[touch.id] = "blacklisted"
+            elif action == "sms" and not (partner.phone_sanitized or partner.phone):
+                reasons[touch.id] = "no_phone"
+            elif action == "sms" and partner.sudo().phone_sanitized_blacklisted:
+                reasons[touch.id] = "blacklisted"
+        return reasons
+
+    def _care_veto_pressure(self):
+        """At most care_max_touches messages per care_window_days and care_min_gap_days between two."""
+        if not self:
+            return {}
+        company = self.env["res.company"].browse(self.env.context.get("care_company_id")) or self.company_id[:1]
+        today = self.env.context.get("care_today") or company._get_lifecycle_today()[0]
+        __, tz = company._get_lifecycle_today()
+        zone = pytz.timezone(tz)
+
+        def day_start(day):
+            return zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+
+        window_start = day_start(today - timedelta(days=company.care_window_days - 1))
+        gap_start = day_start(today - timedelta(days=company.care_min_gap_days - 1))
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT t.partner_id, COUNT(*) FILTER (WHERE t.date_done >= %(window)s), MAX(t.date_done)
+                     FROM crm_care_touch t
+                     JOIN crm_care_step s ON s.id = t.step_id
+                    WHERE t.state = 'done' AND t.partner_id IN %(partners)s AND s.respect_pressure
+                      AND s.action IN %(actions)s AND t.date_done >= LEAST(%(window)s, %(gap)s)
+                    GROUP BY t.partner_id""",
+                window=window_start,
+                gap=gap_start,
+                partners=tuple(self.partner_id.ids),
+                actions=tuple(self._care_contact_actions()),
+            )
+        )
+        count = {partner_id: number for partner_id, number, __ in rows}
+        last = {partner_id: moment for partner_id, __, moment in rows}
+        reasons = {}
+        now = fields.Datetime.now()
+        for touch in self:
+            partner_id = touch.partner_id.id
+            if count.get(partner_id, 0) >= company.care_max_touches:
+                reasons[touch.id] = "pressure_max"
+            elif last.get(partner_id) and last[partner_id] >= gap_start:
+                reasons[touch.id] = "pressure_gap"
+            else:
+                count[partner_id] = count.get(partner_id, 0) + 1
+                last[partner_id] = now
+        return reasons
+
+    # ------------------------------------------------------------------
+    # Actions: _care_execute_<action> runs on the due touches of one step
+    # ------------------------------------------------------------------
+
+    def _care_execute_email(self):
+        template = self.step_id.mail_template_id.sudo()
+        try:
+            with self.env.cr.savepoint():
+                mails = template.send_mail_batch(self.partner_id.ids) if len(self) == len(self.partner_id) else None
+                if mails is None:
+                    raise ValueError("one contact twice")  # render one by one below
+        except Exception:  # noqa: BLE001 - find the touches whose rendering fails, send the others
+            for touch in self:
+                try:
+                    with self.env.cr.savepoint():
+                        mail = template.send_mail_batch(touch.partner_id.ids)
+                except Exception as error:  # noqa: BLE001
+                    touch._mark_failed(error, reason="render_error")
+                    continue
+                touch._mark_done(mail_message_id=mail.mail_message_id.id)
+            return
+        by_partner = {mail.res_id: mail for mail in mails}
+        for touch in self:
+            touch._mark_done(mail_message_id=by_partner[touch.partner_id.id].mail_message_id.id)
+
+    def _care_execute_sms(self):
+        template = self.step_id.sms_template_id.sudo()
+        bodies = {}
+        try:
+            with self.env.cr.savepoint():
+                bodies = template._render_field("body", self.partner_id.ids, compute_lang=True)
+        except Exception:  # noqa: BLE001 - render one by one to isolate the failing contacts
+            for partner in self.partner_id:
+                try:
+                    bodies.update(template._render_field("body", partner.ids, compute_lang=True))
+                except Exception as error:  # noqa: BLE001
+                    self.filtered(lambda t, partner=partner: t.partner_id == partner)._mark_failed(
+                        error, reason="render_error"
+                    )
+        touches = self.filtered(lambda t: t.partner_id.id in bodies)
+        messages = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "partner_id": touch.partner_id.id,
+                        "number": touch.partner_id.phone_sanitized or touch.partner_id.phone,
+                        "body": bodies[touch.partner_id.id],
+                    }
+                    for touch in touches
+                ]
+            )
+        )
+        for touch, __ in zip(touches, messages, strict=True):
+            touch._mark_done()
+
+    def _care_execute_activity(self):
+        step = self.step_id
+        today = self.env.context.get("care_today") or fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        touches = list(self)
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": touch.partner_id.id,
+                        "activity_type_id": step.activity_type_id.id,
+                        "summary": step.activity_summary or touch.campaign_id.name,
+                        "user_id": (
+                            touch.partner_id.user_id
+                            or touch.partner_id.commercial_partner_id.user_id
+                            or step.user_id
+                            or touch.campaign_id.user_id
+                            or self.env.user
+                        ).id,
+                        "date_deadline": today,
+                    }
+                    for touch in touches
+                ]
+            )
+        )
+        for touch, activity in zip(touches, activities, strict=True):
+            touch._mark_done(activity_id=activity.id)
+
+    def _care_execute_add_tag(self):
+        self.partner_id.write({"category_id": [Command.link(self.step_id.tag_id.id)]})
+        self._mark_done()
+
+    def _care_execute_remove_tag(self):
+        self.partner_id.write({"category_id": [Command.unlink(self.step_id.tag_id.id)]})
+        self._mark_done()
+
+    def _care_execute_assign_salesperson(self):
+        self.partner_id.write({"user_id": self.step_id.user_id.id})
+        self._mark_done()
+
+    def _care_execute_create_opportunity(self):
+        step = self.step_id
+        touches = list(self)
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{step.activity_summary or touch.campaign_id.name} - {touch.partner_id.display_name}",
+                        "type": "opportunity",
+                        "partner_id": touch.partner_id.id,
+                        "user_id": (step.user_id or touch.partner_id.user_id or touch.campaign_id.user_id).id,
+                        "company_id": touch.company_id.id,
+                    }
+                    for touch in touches
+                ]
+            )
+        )
+        for touch, lead in zip(touches, leads, strict=True):
+            touch._mark_done(lead_id=lead.id)
+
+    def _care_execute_survey(self):
+        survey = self.step_id.survey_id.sudo()
+        template = self.env.ref("survey.mail_template_user_input_invite", raise_if_not_found=False)
+        for lang, touches in self.grouped(lambda t: t.partner_id.lang or "en_US").items():
+            invite = (
+                self.env["survey.invite"]
+                .sudo()
+                .with_context(lang=lang)
+                .create(
+                    {
+                        "survey_id": survey.id,
+                        "partner_ids": [Command.set(touches.partner_id.ids)],
+                        "template_id": template.id if template else False,
+                        "existing_mode": "resend",
+                    }
+                )
+            )
+            answers = invite._prepare_answers(touches.partner_id, [])
+            by_partner = {answer.partner_id.id: answer for answer in answers}
+            for touch in touches:
+                answer = by_partner.get(touch.partner_id.id)
+                try:
+                    with self.env.cr.savepoint():
+                        mail = invite._send_mail(answer)
+                except Exception as error:  # noqa: BLE001
+                    touch._mark_failed(error, reason="render_error")
+                    continue
+                touch._mark_done(mail_message_id=mail.mail_message_id.id, survey_user_input_id=answer.id)
+
+    # ------------------------------------------------------------------
+    # Orders
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cancel_for_orders(self, orders):
+        """A cancelled order cancels its planned touches (kept, skipped with the reason)."""
+        touches = self.sudo().search([("order_id", "in", orders.ids), ("state", "=", "planned")])
+        touches.write({"state": "skipped", "reason": "order_cancelled"})
+        return touches
