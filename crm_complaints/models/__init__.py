@@ -6,6 +6,7 @@ from . import (
     crm_complaint_sla,
     crm_complaint,
     crm_complaint_compensation,
+    crm_care_touch,
     mail_activity,
     res_company,
     res_config_settings,
