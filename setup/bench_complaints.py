@@ -106,7 +106,6 @@ def load(env, args):
             now=now,
         )
     )
-    env.cr.execute("ANALYZE crm_complaint")
     env.cr.commit()
     print(f"complaints: loaded {args.complaints:,} complaints in {time.perf_counter() - started:.1f} s")
 
@@ -133,6 +132,19 @@ def reset_due(env, args):
     )
     env.cr.execute("DELETE FROM mail_activity WHERE res_model = 'crm.complaint'")
     env.cr.commit()
+    vacuum(env.cr.dbname)
+
+
+def vacuum(dbname):
+    """What autovacuum does on a live database after big loads: the reset above rewrote 100,000 rows."""
+    from odoo.sql_db import db_connect
+
+    cnx = db_connect(dbname).cursor()
+    try:
+        cnx._cnx.autocommit = True
+        cnx.execute("VACUUM ANALYZE crm_complaint")
+    finally:
+        cnx.close()
 
 
 def main():
@@ -162,6 +174,7 @@ def main():
             f"in {elapsed:.2f} s (target <= 5 s)"
         )
         failed |= elapsed > 5 or escalated != args.due
+        vacuum(args.db)
 
         admin = env.ref("base.user_admin")
         Complaint = env["crm.complaint"].with_user(admin).with_context(lang="en_US", tz="UTC")

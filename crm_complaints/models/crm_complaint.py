@@ -129,6 +129,18 @@ class CrmComplaint(models.Model):
     reopen_count = fields.Integer(readonly=True, copy=False, default=0)
 
     _stage_priority_idx = models.Index("(stage_id, priority DESC, id DESC)")
+    # the escalation cron looks only at running complaints whose moment has come
+    _resolve_risk_idx = models.Index("(resolve_risk_date) WHERE state IN ('new', 'acknowledged', 'in_progress')")
+    _response_risk_idx = models.Index(
+        "(response_risk_date) WHERE state IN ('new', 'acknowledged', 'in_progress') AND first_response_date IS NULL"
+    )
+    _resolve_deadline_idx = models.Index(
+        "(resolve_deadline) WHERE state IN ('new', 'acknowledged', 'in_progress') AND escalation_level = 0"
+    )
+    _response_deadline_idx = models.Index(
+        "(response_deadline) WHERE state IN ('new', 'acknowledged', 'in_progress') AND escalation_level = 0"
+        " AND first_response_date IS NULL"
+    )
 
     # ------------------------------------------------------------------
     # Defaults and computes
@@ -472,7 +484,11 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _update_sla_status(self, now):
-        """Time-driven status moves of running complaints (on_track → at_risk → breached), in one statement."""
+        """Time-driven status moves of running complaints (on_track → at_risk → breached), in one statement.
+
+        Only complaints whose at-risk moment has come can move (partial indexes on the risk dates); moves
+        back (deadlines pushed by a pause) are computed when the deadlines are written.
+        """
         self.env.execute_query(
             SQL(
                 """
@@ -481,17 +497,15 @@ class CrmComplaint(models.Model):
                   FROM (SELECT id,
                                CASE WHEN (first_response_date IS NULL AND response_deadline < %(now)s)
                                          OR resolve_deadline < %(now)s THEN 'breached'
-                                    WHEN (first_response_date IS NULL AND response_risk_date <= %(now)s)
-                                         OR resolve_risk_date <= %(now)s THEN 'at_risk'
-                                    ELSE 'on_track' END AS status
+                                    ELSE 'at_risk' END AS status
                           FROM crm_complaint
-                         WHERE state IN %(running)s
-                           AND resolve_deadline IS NOT NULL
-                           AND sla_status IN ('on_track', 'at_risk')) s
+                         WHERE state IN ('new', 'acknowledged', 'in_progress')
+                           AND sla_status IN ('on_track', 'at_risk')
+                           AND (resolve_risk_date <= %(now)s
+                                OR (first_response_date IS NULL AND response_risk_date <= %(now)s))) s
                  WHERE c.id = s.id AND c.sla_status IS DISTINCT FROM s.status
                 """,
                 now=now,
-                running=RUNNING_STATES,
             )
         )
         self.invalidate_model(["sla_status"])
@@ -511,8 +525,8 @@ class CrmComplaint(models.Model):
             )
         rows = self.env.execute_query(
             SQL(
-                "SELECT id FROM crm_complaint WHERE state IN %s AND escalation_level = %s AND %s ORDER BY id",
-                RUNNING_STATES,
+                "SELECT id FROM crm_complaint WHERE state IN ('new', 'acknowledged', 'in_progress')"
+                " AND escalation_level = %s AND %s ORDER BY id",
                 level - 1,
                 condition,
             )
@@ -553,29 +567,40 @@ class CrmComplaint(models.Model):
         return complaints
 
     def _escalate_to_leaders(self):
-        today = fields.Date.context_today(self)
+        """One escalation activity per complaint for its team leader (else its owner), in one statement.
+
+        Set-based on purpose: a burst of breaches (the cron was down, a holiday ends) must not cost one
+        ORM activity and one chatter message per complaint. The activity shows in the leader's activity
+        menu and on the complaint; the raised priority is visible on the card.
+        """
+        if not self:
+            return
         activity_type = self.env.ref("crm_complaints.mail_activity_type_complaint_escalation")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
-        for complaint in self:
-            user = complaint.team_id.leader_id or complaint.user_id
-            if not user:
-                continue
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": complaint.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": today,
-                    "summary": self.env._("SLA breached: %(complaint)s", complaint=complaint.name),
-                }
+        summary = self.env._("SLA breached: escalation")
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
+                                           date_deadline, summary, automated, active,
+                                           create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, 'crm.complaint', c.id, c.name || ' ' || COALESCE(c.subject, ''), %(type)s,
+                       COALESCE(t.leader_id, c.user_id), %(today)s, %(summary)s, TRUE, TRUE,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_complaint c
+             LEFT JOIN crm_complaint_team t ON t.id = c.team_id
+                 WHERE c.id IN %(ids)s AND COALESCE(t.leader_id, c.user_id) IS NOT NULL
+                """,
+                model_id=self.env["ir.model"]._get_id(self._name),
+                type=activity_type.id,
+                today=fields.Date.context_today(self),
+                summary=summary,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                ids=tuple(self.ids),
             )
-        # quick update: no email per activity; the leader sees them in the activity menu
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
-        self._message_log_batch(
-            dict.fromkeys(self.ids, Markup("<p>%s</p>") % self.env._("SLA breached: escalated to the team leader."))
         )
+        self.env["mail.activity"].invalidate_model()
+        self.invalidate_recordset(["activity_ids"])
 
     def _escalate_to_managers(self):
         managers = (
