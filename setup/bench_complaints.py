@@ -1,4 +1,7 @@
-"""Benchmark of crm_complaints, run by `setup/bench complaints` (which builds the database and passes --conf).
+"""Benchmark of crm_complaints, run by `setup/bench complaints [--reuse] [--complaints N] [--open N] [--due N]`.
+
+0. Creates crm_care_bench_complaints from the dependency template with the three addons (--reuse keeps it
+   and its data when it exists).
 
 1. Bulk-loads --complaints complaints (default 1,000,000) with SQL: --open of them open (default 100,000), of which
    --due (default 1,000) are past their response deadline and not yet escalated; the rest are resolved,
@@ -11,6 +14,7 @@ Prints one line per figure; exits 1 when a target is missed.
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -32,8 +36,8 @@ KANBAN_FIELDS = [
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conf", required=True, help="Odoo configuration file")
-    parser.add_argument("--db", required=True)
+    parser.add_argument("--db", default="crm_care_bench_complaints")
+    parser.add_argument("--reuse", action="store_true", help="keep the bench database and its data if it exists")
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--open", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=1_000)
@@ -149,13 +153,18 @@ def vacuum(dbname):
 
 def main():
     args = parse_args()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_common import create_bench_db, db_exists
+    from bench_common import registry as bench_registry
+
     import odoo
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn", "--no-http"], setup_logging=True)
-    registry = Registry(args.db)
+    if not (args.reuse and db_exists(args.db)):
+        started = time.perf_counter()
+        create_bench_db(args.db)
+        print(f"complaints: created {args.db} with the addons in {time.perf_counter() - started:.1f} s")
+    registry = bench_registry(args.db)
     failed = False
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -26,7 +26,7 @@ def translation_files():
 LINTERS = {
     "ruff-check": lambda: [sys.executable, "-m", "ruff", "check", "--no-fix", "."],
     "ruff-format": lambda: [sys.executable, "-m", "ruff", "format", "--check", "."],
-    "pylint-odoo": lambda: [sys.executable, "-m", "pylint", "--rcfile=.pylintrc", *ADDONS],
+    "pylint-odoo": lambda: [sys.executable, "-m", "pylint", "--rcfile=.pylintrc", *ADDONS],  # see run_env()
     "oca-checks-odoo-module": lambda: [lint_tool("oca-checks-odoo-module"), *ADDONS],
     "oca-checks-po": lambda: [lint_tool("oca-checks-po"), *translation_files()],
 }
@@ -37,12 +37,18 @@ FIX_HINTS = {
 }
 
 
+def run_env():
+    """The environment of the linters: without Odoo on PYTHONPATH, as in OCA's pre-commit, where pylint-odoo
+    runs in a virtualenv of its own. The checks do not need Odoo, and pylint is three times faster without it."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+
+
 @pytest.mark.parametrize("linter", sorted(LINTERS))
 def test_lint(linter):
     cmd = LINTERS[linter]()
     if linter == "oca-checks-po" and len(cmd) == 1:
         pytest.skip("no translation files yet")
-    proc = subprocess.run(cmd, cwd=REPO_DIR, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=REPO_DIR, capture_output=True, text=True, check=False, env=run_env())
     if proc.returncode:
         hint = FIX_HINTS.get(linter, "see .pylintrc, .oca_hooks.cfg and pyproject.toml for the enabled checks.")
         pytest.fail(f"{linter} found problems ({hint})\n{proc.stdout}{proc.stderr}", pytrace=False)

@@ -1,10 +1,12 @@
 import logging
-from collections import defaultdict
+import random
 from datetime import datetime, time, timedelta
 
+import psycopg2
 import pytz
 
 from odoo import api, fields, models
+from odoo.fields import Command
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -21,7 +23,6 @@ METRIC_COLUMNS = (
     "customer_lifetime_value",
 )
 RFM_COLUMNS = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "rfm_segment", "revenue_percentile")
-STAGE_COLUMNS = ("lifecycle_stage_id", "lifecycle_stage_date")
 # rfm_segment by recency score (keys) and frequency score (position 1 to 5 in each list).
 RFM_SEGMENT_MATRIX = {
     1: ("hibernating", "hibernating", "at_risk", "at_risk", "cannot_lose"),
@@ -31,6 +32,7 @@ RFM_SEGMENT_MATRIX = {
     5: ("new", "potential_loyalist", "potential_loyalist", "champion", "champion"),
 }
 CHUNK_SIZE = 20000
+WORK_MEM = "256MB"
 # Key of the advisory lock that makes preparing a run single-worker ("crm_lifecycle" as a number).
 PREPARE_LOCK_KEY = 0x63726D6C6966
 
@@ -240,6 +242,7 @@ class CrmLifecycleRun(models.Model):
                                 AND b.last_order_date >= COALESCE(b.old_stage_date, b.last_order_date)
                                 AND %(today)s - b.last_order_date < %(new_days)s THEN 'won_back'
                            WHEN b.old_code = 'won_back'
+                                AND b.last_order_date >= COALESCE(b.old_stage_date, b.last_order_date)
                                 AND %(today)s - COALESCE(b.old_stage_date, b.last_order_date) < %(new_days)s
                                 THEN 'won_back'
                            WHEN %(today)s - b.first_order_date < %(new_days)s THEN 'new'
@@ -263,7 +266,8 @@ class CrmLifecycleRun(models.Model):
                        AS average_order_value,
                    ROUND((s.revenue_last_year * %(margin)s * CASE
                        WHEN ret.rate / (1 + %(discount)s) = 1 THEN %(horizon)s
-                       ELSE (1 - POWER(ret.rate / (1 + %(discount)s), %(horizon)s)) / (1 - ret.rate / (1 + %(discount)s))
+                       ELSE (1 - POWER(ret.rate / (1 + %(discount)s), %(horizon)s))
+                            / (1 - ret.rate / (1 + %(discount)s))
                    END)::numeric, %(digits)s) AS customer_lifetime_value,
                    s.r AS rfm_recency_score,
                    s.f AS rfm_frequency_score,
@@ -320,6 +324,7 @@ class CrmLifecycleRun(models.Model):
             stale._abandon(self.env._("Not finished on its day; replaced by a newer run."))
         run = self.create({"date": today, "state": "apply"})
         self.env.flush_all()
+        self._set_batch_session()
         companies = self.env["res.company"].sudo().search([])
         for company in companies:
             params = self._get_lifecycle_params(company)
@@ -359,14 +364,22 @@ class CrmLifecycleRun(models.Model):
                 company.clv_retention_estimate = retention
         self.env.cr.execute(
             SQL(
-                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk)
-                   SELECT DISTINCT run_id, chunk FROM crm_lifecycle_run_line WHERE run_id = %s""",
+                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk, done)
+                   SELECT DISTINCT run_id, chunk, FALSE FROM crm_lifecycle_run_line WHERE run_id = %s""",
                 run.id,
             )
         )
         run.chunk_count = self.env.cr.rowcount
         self.env["ir.cron"]._commit_progress(remaining=run.chunk_count)
         return run
+
+    @api.model
+    def _set_batch_session(self):
+        """Settings for the big aggregation, this transaction only: sort and hash in memory rather than on
+        disk, and no JIT (the CTE row estimates are huge, JIT would spend seconds compiling a plan that runs
+        once)."""
+        self.env.cr.execute(SQL("SET LOCAL work_mem = %s", WORK_MEM))
+        self.env.cr.execute("SET LOCAL jit = off")
 
     def _abandon(self, note):
         self.ensure_one()
@@ -379,45 +392,87 @@ class CrmLifecycleRun(models.Model):
         self.ensure_one()
         first_run = not self.search_count([("state", "=", "done")], limit=1)
         while True:
-            self.env.cr.execute(
-                SQL(
-                    """SELECT chunk FROM crm_lifecycle_run_chunk WHERE run_id = %s
-                       ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
-                    self.id,
-                )
-            )
-            row = self.env.cr.fetchone()
-            if not row:
+            chunk = self._claim_chunk()
+            if chunk is None:
                 break
-            changed, stage_changes, errors = self._apply_chunk(row[0], initial=first_run)
+            changed, stage_changes, errors = self._apply_chunk(chunk, initial=first_run)
+            # Each worker writes only the chunk it holds: no two transactions update the same row.
             self.env.cr.execute(
                 SQL(
-                    """UPDATE crm_lifecycle_run
-                          SET changed_count = COALESCE(changed_count, 0) + %s,
-                              stage_change_count = COALESCE(stage_change_count, 0) + %s,
-                              error_count = COALESCE(error_count, 0) + %s
-                        WHERE id = %s""",
+                    """UPDATE crm_lifecycle_run_chunk
+                          SET done = TRUE, changed_count = %s, stage_change_count = %s, error_count = %s
+                        WHERE run_id = %s AND chunk = %s""",
                     changed,
                     stage_changes,
                     errors,
                     self.id,
+                    chunk,
                 )
             )
             self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s AND chunk = %s", self.id, row[0])
+                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, chunk)
             )
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, row[0])
-            )
-            self.invalidate_recordset(["changed_count", "stage_change_count", "error_count"])
             if not self.env["ir.cron"]._commit_progress(1):
                 return  # out of time: the cron runner calls us again and we resume here
-        self.env.cr.execute(SQL("SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = %s LIMIT 1", self.id))
-        if self.env.cr.fetchone():
-            return  # another worker still holds a chunk; it finishes the run
-        self.env["res.partner"]._lifecycle_sync_contacts()
-        self.write({"state": "done", "date_end": fields.Datetime.now()})
-        self.env["ir.cron"]._commit_progress(0)
+        self._finish()
+
+    def _claim_chunk(self):
+        """Lock the next chunk nobody holds; None when none is left (or all are held by other workers)."""
+        for __ in range(5):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            """SELECT chunk FROM crm_lifecycle_run_chunk
+                                WHERE run_id = %s AND NOT done
+                                ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                            self.id,
+                        )
+                    )
+                    row = self.env.cr.fetchone()
+                return row[0] if row else None
+            except psycopg2.errors.SerializationFailure:
+                # Another worker finished that chunk after our snapshot was taken: this transaction holds
+                # nothing yet (the previous chunk is committed), start it again with a fresh snapshot.
+                self.env.cr.rollback()
+        return None
+
+    def _finish(self):
+        """Close the run once every chunk is done: one worker does it, the others leave."""
+        try:
+            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", PREPARE_LOCK_KEY % 2**31, self.id))
+            if not self.env.cr.fetchone()[0]:
+                return
+            self.env.cr.execute(
+                SQL(
+                    """SELECT state = 'apply' AND NOT EXISTS (
+                              SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = r.id AND NOT done)
+                         FROM crm_lifecycle_run r WHERE id = %s""",
+                    self.id,
+                )
+            )
+            if not self.env.cr.fetchone()[0]:
+                return  # chunks still held by another worker (it finishes the run), or already finished
+            self.env["res.partner"]._lifecycle_sync_contacts()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_lifecycle_run r
+                          SET changed_count = c.changed, stage_change_count = c.moves, error_count = c.errors,
+                              state = 'done', date_end = NOW() AT TIME ZONE 'UTC'
+                         FROM (SELECT COALESCE(SUM(changed_count), 0) AS changed,
+                                      COALESCE(SUM(stage_change_count), 0) AS moves,
+                                      COALESCE(SUM(error_count), 0) AS errors
+                                 FROM crm_lifecycle_run_chunk WHERE run_id = %s) c
+                        WHERE r.id = %s""",
+                    self.id,
+                    self.id,
+                )
+            )
+            self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s", self.id))
+            self.invalidate_recordset()
+            self.env["ir.cron"]._commit_progress(0)
+        except psycopg2.errors.SerializationFailure:
+            self.env.cr.rollback()  # another worker finished the run at the same moment
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk's changed values; stage changes go through the ORM (tracking, automations)."""
@@ -462,6 +517,104 @@ class CrmLifecycleRun(models.Model):
             moves = [move for move in moves if move[3]]
         errors = self.env["res.partner"]._lifecycle_apply_stage_changes(moves, reason="time")
         return changed, len(moves) - errors + len(first), errors
+
+    @api.model
+    def _demo_create_history(self):
+        """Demo data: customers with three years of orders, so every stage and RFM segment has members."""
+        rng = random.Random(19)
+        product = self.env.ref("crm_lifecycle.demo_product_care_box")
+        today = fields.Date.context_today(self)
+        names = [
+            "Bright Lantern Tea House",
+            "Jade River Trading",
+            "Golden Peony Florist",
+            "Harbour Light Bakery",
+            "Silver Birch Studio",
+            "Red Kite Outfitters",
+            "Lotus Garden Spa",
+            "Northwind Bicycles",
+            "Maple & Pine Interiors",
+            "Blue Heron Books",
+            "Summit Coffee Roasters",
+            "Crimson Fan Opera Shop",
+            "Willow Creek Pharmacy",
+            "Orchid Valley Hotel",
+            "Panda Express Logistics",
+            "Azure Sky Travel",
+            "Copper Kettle Kitchen",
+            "Evergreen Dental",
+            "Phoenix Print Works",
+            "Cloud Nine Kids",
+            "Li Wei",
+            "Zhang Min",
+            "Wang Fang",
+            "Chen Jing",
+            "Liu Yang",
+            "Emma Laurent",
+            "Noah Fischer",
+            "Sofia Rossi",
+            "Lucas Martin",
+            "Mia Novak",
+        ]
+        # (days since first order, number of orders, typical amount) per profile
+        profiles = [
+            (40, 1, 800),
+            (60, 2, 300),
+            (300, 6, 1200),
+            (500, 9, 2500),
+            (250, 2, 400),
+            (700, 3, 600),
+            (900, 4, 900),
+            (1000, 2, 150),
+            (30, 1, 5000),
+            (400, 1, 200),
+        ]
+        for index, name in enumerate(names):
+            first_age, count, amount = profiles[index % len(profiles)]
+            partner = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "is_company": index < 20,
+                    "email": f"{name.lower().replace(' ', '.').replace('&', 'and')}@example.com",
+                    "lang": "zh_CN" if index % 3 == 0 and self.env["res.lang"]._get_data(code="zh_CN") else False,
+                }
+            )
+            ages = sorted({rng.randint(0, first_age) for __ in range(count - 1)} | {first_age}, reverse=True)
+            if index % 10 == 6:  # churned long ago, then came back last month: Won Back
+                ages = [900, 850, 25]
+            elif index % 10 == 7:  # drifting away: At Risk
+                ages = [420, 300, 210]
+            elif index % 10 == 8:  # gone: Churned
+                ages = [800, 500]
+            for age in ages:
+                order = self.env["sale.order"].create(
+                    {
+                        "partner_id": partner.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": round(amount * rng.uniform(0.6, 1.6), -1),
+                                }
+                            )
+                        ],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = fields.Datetime.to_datetime(today - timedelta(days=age)) + timedelta(hours=10)
+            if index % 10 == 6:
+                # The long gap: stage Churned before the comeback order, as the nightly run would have set it.
+                partner.commercial_partner_id.write(
+                    {
+                        "lifecycle_stage_id": self.env.ref("crm_lifecycle.stage_churned").id,
+                        "lifecycle_stage_date": today - timedelta(days=400),
+                    }
+                )
+                partner.commercial_partner_id._lifecycle_refresh(reason="order")
+        prospect = self.env["res.partner"].create({"name": "Great Wall Consulting", "is_company": True})
+        self.env["crm.lead"].create({"name": "Care programme", "partner_id": prospect.id, "type": "opportunity"})
+        prospect._lifecycle_refresh(reason="manual")
 
     @api.model
     def _log_stage_error(self, partner_id, stage_id):
@@ -514,5 +667,9 @@ class CrmLifecycleRunChunk(models.Model):
 
     run_id = fields.Many2one("crm.lifecycle.run", required=True, ondelete="cascade", index=True)
     chunk = fields.Integer(required=True)
+    done = fields.Boolean(default=False, required=True)
+    changed_count = fields.Integer()
+    stage_change_count = fields.Integer()
+    error_count = fields.Integer()
 
     _run_chunk_unique = models.Constraint("UNIQUE(run_id, chunk)", "A chunk exists once per run.")

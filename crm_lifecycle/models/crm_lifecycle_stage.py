@@ -43,9 +43,7 @@ class CrmLifecycleStage(models.Model):
             )
 
     def write(self, vals):
-        if "code" in vals and any(
-            stage.code in SHIPPED_STAGE_CODES and stage.code != vals["code"] for stage in self
-        ):
+        if "code" in vals and any(stage.code in SHIPPED_STAGE_CODES and stage.code != vals["code"] for stage in self):
             raise UserError(self.env._("The code of a shipped lifecycle stage cannot be changed."))
         return super().write(vals)
 

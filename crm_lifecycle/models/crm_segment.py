@@ -40,7 +40,7 @@ class CrmSegment(models.Model):
         domain=[("date_left", "=", False)],
         readonly=True,
     )
-    member_count = fields.Integer(string="Members", readonly=True, copy=False)
+    member_count = fields.Integer(string="Member Count", readonly=True, copy=False)
     preview_count = fields.Integer(
         string="Matching Now", compute="_compute_preview_count", help="Contacts matching the domain right now."
     )

@@ -64,9 +64,7 @@ class ResCompany(models.Model):
             if company.lifecycle_new_days <= 0:
                 problems.append(("lifecycle_new_days", self.env._("must be greater than 0")))
             if company.lifecycle_active_days < company.lifecycle_new_days:
-                problems.append(
-                    ("lifecycle_active_days", self.env._("must be at least the New Customer Period"))
-                )
+                problems.append(("lifecycle_active_days", self.env._("must be at least the New Customer Period")))
             if company.lifecycle_churn_days <= company.lifecycle_active_days:
                 problems.append(("lifecycle_churn_days", self.env._("must be longer than the Active Period")))
             if company.lifecycle_loyal_min_orders < 1:

@@ -303,7 +303,7 @@ class ResPartner(models.Model):
             SQL(
                 """UPDATE res_partner c SET %(assign)s
                      FROM res_partner cp
-                    WHERE c.commercial_partner_id = cp.id AND c.id != cp.id %(only)s
+                    WHERE c.parent_id IS NOT NULL AND c.commercial_partner_id = cp.id AND c.id != cp.id %(only)s
                       AND (%(differs)s)""",
                 assign=_assignments(CONTACT_COLUMNS, "cp"),
                 differs=_differs(CONTACT_COLUMNS, "c", "cp"),

@@ -40,7 +40,9 @@ class LifecycleCase(TransactionCase):
         cls.env.cr.execute("UPDATE crm_lead SET active = FALSE")
         cls.env.cr.execute("DELETE FROM crm_lifecycle_run")
         cls.env.cr.execute(
-            "UPDATE res_partner SET lifecycle_stage_id = NULL, lifecycle_locked = FALSE, order_count = 0"
+            """UPDATE res_partner
+                  SET lifecycle_stage_id = NULL, lifecycle_locked = FALSE, order_count = 0, first_order_date = NULL,
+                      last_order_date = NULL, total_revenue = 0, revenue_last_year = 0, rfm_recency_score = NULL"""
         )
         cls.env.invalidate_all()
         cls.product = cls.env["product.product"].create(
@@ -57,7 +59,8 @@ class LifecycleCase(TransactionCase):
 
     @classmethod
     def _customer(cls, name="Customer", **vals):
-        return cls.env["res.partner"].create({"name": name, "email": f"{name.lower().replace(' ', '.')}@example.com", **vals})
+        email = f"{name.lower().replace(' ', '.')}@example.com"
+        return cls.env["res.partner"].create({"name": name, "email": email, **vals})
 
     @classmethod
     def _order(cls, partner, on, amount=100.0, confirm=True, currency=None):

@@ -41,7 +41,9 @@ class TestLifecycleLock(LifecycleCase):
         self.assertTrue(self.partner.lifecycle_locked)
         self.assertEqual(self.partner.lifecycle_stage_id, self.stage["loyal"])
         manual = self.partner.lifecycle_history_ids[0]
-        self.assertEqual((manual.reason, manual.user_id, manual.to_stage_id), ("manual", self.manager, self.stage["loyal"]))
+        self.assertEqual(
+            (manual.reason, manual.user_id, manual.to_stage_id), ("manual", self.manager, self.stage["loyal"])
+        )
         self._run_cron(on=self._days_ago(-200))
         self._order(self.partner, self._days_ago(-200))
         self.assertEqual(self.partner.lifecycle_stage_id, self.stage["loyal"], "neither time nor orders move it")

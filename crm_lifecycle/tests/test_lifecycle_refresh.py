@@ -141,7 +141,9 @@ class TestLifecycleRefresh(LifecycleCase):
         self.assertEqual(drifting.activity_ids.summary, "Customer at risk")
         self.assertEqual(drifting.activity_ids.user_id, self.salesman)
 
-    @mute_logger("odoo.addons.crm_lifecycle.models.crm_lifecycle_run", "odoo.addons.base_automation.models.base_automation")
+    @mute_logger(
+        "odoo.addons.crm_lifecycle.models.crm_lifecycle_run", "odoo.addons.base_automation.models.base_automation"
+    )
     def test_one_failing_customer_does_not_stop_the_batch(self):
         self._mark_classified()
         automation = self.env["base.automation"].create(

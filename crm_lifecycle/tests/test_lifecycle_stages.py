@@ -108,9 +108,7 @@ class TestLifecycleStages(LifecycleCase):
         self._order(buyer, self._days_ago(10))
         self.assertEqual(company.lifecycle_stage_id, self.stage["new"])
         self.assertEqual(buyer.lifecycle_stage_id, self.stage["new"])
-        tracked = company.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "lifecycle_stage_id"
-        )
+        tracked = company.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "lifecycle_stage_id")
         self.assertTrue(tracked, "the stage change is tracked in the chatter")
 
     def test_shipped_stage_cannot_be_deleted_but_renamed(self):
@@ -119,3 +117,13 @@ class TestLifecycleStages(LifecycleCase):
             stage.unlink()
         stage.write({"name": "VIP", "color": 5})
         self.assertEqual(stage.name, "VIP")
+
+    def test_won_back_needs_the_order_to_be_after_the_churn(self):
+        partner = self._customer_with_orders("Backdated", 500)
+        self._run_cron()
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])
+        order = self._order(partner, self.TODAY)
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["won_back"])
+        with freeze_time(self.TODAY):
+            order.date_order = self._days_ago(400)  # the "comeback" order was in fact an old one
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])

@@ -16,9 +16,7 @@ class TestSegment(LifecycleCase):
         cls.small = cls._customer("Small Spender")
         cls._order(cls.big, cls.TODAY, amount=5000)
         cls._order(cls.small, cls.TODAY, amount=50)
-        cls.segment = cls.env["crm.segment"].create(
-            {"name": "Big", "domain": "[('total_revenue', '>=', 1000)]"}
-        )
+        cls.segment = cls.env["crm.segment"].create({"name": "Big", "domain": "[('total_revenue', '>=', 1000)]"})
 
     def _refresh(self, segment, on):
         with freeze_time(on):

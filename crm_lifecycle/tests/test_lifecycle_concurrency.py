@@ -1,0 +1,107 @@
+import threading
+from datetime import date, datetime, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.crm_lifecycle.models.crm_lifecycle_run import CrmLifecycleRun
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleConcurrency(TransactionCase):
+    """Two workers on real, separate database connections (committed data, cleaned up afterwards).
+
+    This class writes nothing in the test transaction: it would hold row locks the workers wait for.
+    """
+
+    TODAY = date(2026, 6, 15)
+    CUSTOMERS = 12
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr, freeze_time(self.TODAY - timedelta(days=100)):
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.product = env["product.product"].create({"name": "Concurrency Product", "list_price": 10})
+            self.partner_ids = []
+            for i in range(self.CUSTOMERS):
+                partner = env["res.partner"].create({"name": f"Concurrent Customer {i}"})
+                order = env["sale.order"].create(
+                    {"partner_id": partner.id, "order_line": [Command.create({"product_id": self.product.id})]}
+                )
+                order.action_confirm()
+                self.partner_ids.append(partner.id)
+            self.done_run = env["crm.lifecycle.run"].create({"date": self.TODAY, "state": "done"}).id
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["crm.lifecycle.history"].search([("partner_id", "in", self.partner_ids)]).unlink()
+            orders = env["sale.order"].search([("partner_id", "in", self.partner_ids)])
+            orders.write({"state": "cancel"})
+            orders.unlink()
+            env["res.partner"].browse(self.partner_ids).unlink()
+            env["crm.lifecycle.run"].search([("id", ">=", self.done_run)]).unlink()
+            self.product.with_env(env).unlink()
+
+    def _in_two_workers(self, work):
+        """Run work(env) in two threads, each with its own cursor, started together."""
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=30)
+                    work(env)
+            except Exception as error:  # noqa: BLE001 - reported by the test below
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for __ in range(2)]
+        with freeze_time(datetime.combine(self.TODAY, datetime.min.time()) + timedelta(hours=3)):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse(errors)
+
+    def _history_counts(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """SELECT partner_id, COUNT(*) FROM crm_lifecycle_history
+                    WHERE partner_id IN %s AND reason = 'time' GROUP BY partner_id""",
+                [tuple(self.partner_ids)],
+            )
+            return dict(cr.fetchall())
+
+    def test_two_workers_running_the_cron_together_move_each_customer_once(self):
+        self._in_two_workers(lambda env: env["crm.lifecycle.run"]._cron_refresh(chunk_size=1))
+        self.assertEqual(self._history_counts(), dict.fromkeys(self.partner_ids, 1))
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM crm_lifecycle_run WHERE id > %s", [self.done_run])
+            self.assertEqual(cr.fetchall(), [("done",)], "one run, finished")
+
+    def test_two_workers_share_the_chunks_of_a_run(self):
+        with self.registry.cursor() as cr, freeze_time(self.TODAY):
+            run = api.Environment(cr, SUPERUSER_ID, {})["crm.lifecycle.run"]._prepare_run(chunk_size=1)
+            run_id, chunks = run.id, run.chunk_count
+        self.assertEqual(chunks, self.CUSTOMERS)
+        applied = []
+        original = CrmLifecycleRun._apply_chunk
+
+        def recording(self_, chunk, initial=False):
+            applied.append((threading.current_thread().name, chunk))
+            return original(self_, chunk, initial=initial)
+
+        with patch.object(CrmLifecycleRun, "_apply_chunk", recording):
+            self._in_two_workers(lambda env: env["crm.lifecycle.run"].browse(run_id)._apply_chunks())
+        self.assertEqual(sorted(chunk for __, chunk in applied), list(range(chunks)), "each chunk once")
+        self.assertEqual(self._history_counts(), dict.fromkeys(self.partner_ids, 1))
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM crm_lifecycle_run WHERE id = %s", [run_id])
+            self.assertEqual(cr.fetchone()[0], "done")
