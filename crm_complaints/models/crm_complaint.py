@@ -1,0 +1,904 @@
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+from pytz import utc
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, format_list, split_every
+from odoo.tools.mail import is_html_empty
+
+from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
+
+_logger = logging.getLogger(__name__)
+
+SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+CHANNELS = [
+    ("email", "Email"),
+    ("portal", "Portal"),
+    ("phone", "Phone"),
+    ("store", "In Store"),
+    ("social", "Social Media"),
+    ("other", "Other"),
+]
+SLA_STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("breached", "Breached"), ("met", "Met")]
+PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Very Urgent")]
+
+AT_RISK_SHARE = 0.2  # at risk when less than this share of the allowed working time is left
+REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution reopens the complaint
+LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
+ESCALATION_CHUNK = 1000
+DEFAULT_ATTACHMENT_MAX_MB = 25
+
+
+class CrmComplaint(models.Model):
+    _name = "crm.complaint"
+    _description = "Customer Complaint"
+    _inherit = ["portal.mixin", "mail.activity.mixin", "rating.mixin", "mail.thread"]
+    _order = "priority desc, id desc"
+    _primary_email = "email_from"
+    _mail_post_access = "read"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index="btree_not_null"
+    )
+    subject = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
+    commercial_partner_id = fields.Many2one(
+        "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+    )
+    email_from = fields.Char(
+        string="Email", compute="_compute_contact", store=True, readonly=False, help="Where replies go."
+    )
+    phone = fields.Char(compute="_compute_contact", store=True, readonly=False)
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True)
+    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
+    priority = fields.Selection(PRIORITIES, default="0", index=True, help="Raised by each escalation.")
+    stage_id = fields.Many2one(
+        "crm.complaint.stage",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage(),
+    )
+    state = fields.Selection(related="stage_id.state", store=True, index=True, string="Status")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        index=True,
+        tracking=True,
+        domain=[("share", "=", False)],
+        default=lambda self: self.env.user if not self.env.user.share else False,
+    )
+    team_id = fields.Many2one(
+        "crm.complaint.team", index=True, tracking=True, default=lambda self: self._default_team()
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        index="btree_not_null",
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    product_id = fields.Many2one("product.product")
+    description = fields.Html()
+    cause_id = fields.Many2one("crm.complaint.cause", string="Root Cause", index=True, tracking=True)
+    resolution = fields.Html()
+
+    # SLA
+    sla_policy_id = fields.Many2one("crm.complaint.sla", string="SLA Policy", readonly=True, copy=False)
+    response_deadline = fields.Datetime(readonly=True, copy=False)
+    resolve_deadline = fields.Datetime(string="Resolution Deadline", readonly=True, copy=False)
+    response_risk_date = fields.Datetime(readonly=True, copy=False, help="When less than 20% of the time is left.")
+    resolve_risk_date = fields.Datetime(readonly=True, copy=False)
+    response_escalation_date = fields.Datetime(
+        readonly=True, copy=False, help="Breached by the allowed time again: second escalation level."
+    )
+    resolve_escalation_date = fields.Datetime(readonly=True, copy=False)
+    sla_paused_since = fields.Datetime(readonly=True, copy=False)
+    sla_paused_hours = fields.Float(
+        string="Paused Working Hours", readonly=True, copy=False, help="Working hours spent waiting or resolved."
+    )
+    first_response_date = fields.Datetime(readonly=True, copy=False)
+    resolved_date = fields.Datetime(readonly=True, copy=False)
+    closed_date = fields.Datetime(readonly=True, copy=False)
+    first_response_hours = fields.Float(
+        string="First Response (Working Hours)", readonly=True, copy=False, aggregator="avg"
+    )
+    resolution_hours = fields.Float(string="Resolution (Working Hours)", readonly=True, copy=False, aggregator="avg")
+    sla_status = fields.Selection(
+        SLA_STATUSES, string="SLA Status", compute="_compute_sla_status", store=True, index=True, copy=False
+    )
+    sla_countdown = fields.Char(string="Deadline", compute="_compute_sla_countdown")
+    escalation_level = fields.Integer(readonly=True, copy=False, default=0)
+
+    compensation_ids = fields.One2many("crm.complaint.compensation", "complaint_id", string="Compensations")
+    compensation_count = fields.Integer(compute="_compute_compensation_count")
+    followup_date = fields.Date(string="Follow-up Visit", copy=False)
+    followup_result = fields.Text(string="Follow-up Result", copy=False)
+    reopen_count = fields.Integer(readonly=True, copy=False, default=0)
+
+    _stage_priority_idx = models.Index("(stage_id, priority DESC, id DESC)")
+    # the escalation cron looks only at running complaints whose moment has come
+    _resolve_risk_idx = models.Index("(resolve_risk_date) WHERE state IN ('new', 'acknowledged', 'in_progress')")
+    _response_risk_idx = models.Index(
+        "(response_risk_date) WHERE state IN ('new', 'acknowledged', 'in_progress') AND first_response_date IS NULL"
+    )
+    _resolve_deadline_idx = models.Index(
+        "(resolve_deadline) WHERE state IN ('new', 'acknowledged', 'in_progress') AND escalation_level = 0"
+    )
+    _response_deadline_idx = models.Index(
+        "(response_deadline) WHERE state IN ('new', 'acknowledged', 'in_progress') AND escalation_level = 0"
+        " AND first_response_date IS NULL"
+    )
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+
+    def _default_stage(self):
+        return self.env["crm.complaint.stage"].search([("state", "=", "new")], limit=1) or self.env[
+            "crm.complaint.stage"
+        ].search([], limit=1)
+
+    def _default_team(self):
+        """The user's own team, else the company's first team (portal and mailed-in complaints)."""
+        Team = self.env["crm.complaint.team"].sudo()
+        company = self.env.company
+        user = self.env.user
+        team = Team.browse()
+        if not user.share:
+            team = Team.search(
+                [("company_id", "=", company.id), "|", ("member_ids", "in", user.ids), ("leader_id", "=", user.id)],
+                limit=1,
+            )
+        return team or Team.search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([("state", "!=", False)])  # every stage, folded ones included
+
+    @api.depends("partner_id")
+    def _compute_contact(self):
+        for complaint in self:
+            if complaint.partner_id.email and not complaint.email_from:
+                complaint.email_from = complaint.partner_id.email
+            if complaint.partner_id.phone and not complaint.phone:
+                complaint.phone = complaint.partner_id.phone
+
+    def _compute_display_name(self):
+        for complaint in self:
+            complaint.display_name = f"{complaint.name} {complaint.subject}" if complaint.subject else complaint.name
+
+    def _compute_access_url(self):
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
+
+    def _compute_compensation_count(self):
+        counts = dict(
+            self.env["crm.complaint.compensation"]._read_group(
+                [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]
+            )
+        )
+        for complaint in self:
+            complaint.compensation_count = counts.get(complaint, 0)
+
+    @api.depends(
+        "state",
+        "response_deadline",
+        "resolve_deadline",
+        "response_risk_date",
+        "resolve_risk_date",
+        "first_response_date",
+        "resolved_date",
+        "sla_paused_since",
+    )
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.sla_status = complaint._get_sla_status(now)
+
+    def _get_sla_status(self, now):
+        """on_track, at_risk, breached or met at `now` (the clock stands still while paused)."""
+        self.ensure_one()
+        if not self.resolve_deadline:
+            return False
+        clock = self.sla_paused_since or now
+        response_due = self.response_deadline and not self.first_response_date
+        if self.first_response_date and self.response_deadline and self.first_response_date > self.response_deadline:
+            return "breached"
+        if response_due and clock > self.response_deadline:
+            return "breached"
+        end = self.resolved_date if self.state in DONE_STATES and self.resolved_date else clock
+        if end > self.resolve_deadline:
+            return "breached"
+        if self.state in DONE_STATES:
+            return "met"
+        if (response_due and self.response_risk_date and clock >= self.response_risk_date) or (
+            self.resolve_risk_date and clock >= self.resolve_risk_date
+        ):
+            return "at_risk"
+        return "on_track"
+
+    def _get_next_deadline(self):
+        self.ensure_one()
+        if self.response_deadline and not self.first_response_date:
+            return self.response_deadline
+        return self.resolve_deadline
+
+    def _compute_sla_countdown(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            deadline = complaint._get_next_deadline()
+            if not deadline or complaint.state not in OPEN_STATES:
+                complaint.sla_countdown = False
+            elif complaint.state == "waiting":
+                complaint.sla_countdown = self.env._("Paused")
+            else:
+                minutes = int((deadline - now).total_seconds() // 60)
+                hours, mins = divmod(abs(minutes), 60)
+                if minutes >= 0:
+                    complaint.sla_countdown = self.env._("%(hours)sh %(minutes)02dm left", hours=hours, minutes=mins)
+                else:
+                    complaint.sla_countdown = self.env._("late by %(hours)sh %(minutes)02dm", hours=hours, minutes=mins)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("stage_id", "resolution", "cause_id")
+    def _check_resolution(self):
+        for complaint in self:
+            if complaint.state in DONE_STATES and (is_html_empty(complaint.resolution) or not complaint.cause_id):
+                raise ValidationError(
+                    self.env._(
+                        "To resolve complaint %(complaint)s, describe the resolution given to the customer and "
+                        "choose its root cause.",
+                        complaint=complaint.name,
+                    )
+                )
+
+    @api.constrains("sale_order_id", "partner_id")
+    def _check_sale_order_partner(self):
+        for complaint in self:
+            order = complaint.sale_order_id
+            if (
+                order
+                and complaint.partner_id
+                and (order.partner_id.commercial_partner_id != complaint.partner_id.commercial_partner_id)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Sales order %(order)s does not belong to customer %(customer)s.",
+                        order=order.name,
+                        customer=complaint.partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            # The reference always comes from the sequence (the mail gateway would put the subject there).
+            vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.complaint") or "/"
+            if vals.get("team_id") and not vals.get("company_id"):
+                vals["company_id"] = self.env["crm.complaint.team"].browse(vals["team_id"]).company_id.id
+        complaints = super().create(vals_list)
+        complaints._apply_sla()
+        complaints._handle_state_transitions(dict.fromkeys(complaints.ids, "new"))
+        if not self.env.context.get("crm_complaint_no_acknowledgement") and not self.env.context.get(
+            "crm_complaint_no_mail"
+        ):
+            complaints._send_acknowledgement()
+        return complaints
+
+    def write(self, vals):
+        if self.env.context.get("crm_complaint_bookkeeping"):
+            return super().write(vals)
+        old_states = {complaint.id: complaint.state for complaint in self} if "stage_id" in vals else None
+        result = super().write(vals)
+        if old_states is not None:
+            self._handle_state_transitions(old_states)
+        if {"team_id", "category_id", "severity", "partner_id", "company_id"} & vals.keys():
+            self.filtered(lambda c: c.state in OPEN_STATES)._apply_sla()
+        return result
+
+    def _write_bookkeeping(self, vals):
+        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write()."""
+        return self.with_context(crm_complaint_bookkeeping=True).write(vals)
+
+    # ------------------------------------------------------------------
+    # SLA engine
+    # ------------------------------------------------------------------
+
+    def _get_sla_calendar(self):
+        self.ensure_one()
+        return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+
+    @api.model
+    def _sla_plan(self, calendar, start, hours_list):
+        """{hours: the moment `hours` working hours of `calendar` after `start`} (naive UTC in and out).
+
+        Walks the calendar's work intervals (attendances minus leaves, public holidays included) once for
+        all the targets. Without a calendar, or one without working time, the clock runs around the clock.
+        """
+        targets = sorted(set(hours_list))
+        result = {}
+        if not calendar:
+            return {hours: start + timedelta(hours=hours) for hours in targets}
+        window_start = start.replace(tzinfo=utc)
+        done = 0.0
+        for _window in range(40):  # 40 windows of 4 weeks: far beyond any sensible SLA
+            window_end = window_start + timedelta(days=28)
+            for begin, end, _meta in calendar._work_intervals_batch(window_start, window_end)[False]:
+                length = (end - begin).total_seconds() / 3600
+                while targets and done + length >= targets[0] - 1e-9:
+                    hours = targets.pop(0)
+                    moment = begin + timedelta(hours=max(hours - done, 0.0))
+                    result[hours] = moment.astimezone(utc).replace(tzinfo=None, microsecond=0)
+                done += length
+                if not targets:
+                    return result
+            window_start = window_end
+        for hours in targets:  # a calendar without working time
+            result[hours] = start + timedelta(hours=hours)
+        return result
+
+    def _get_working_hours(self, start, end):
+        """Working hours of the complaint's calendar between two naive UTC datetimes."""
+        self.ensure_one()
+        if not start or not end or end <= start:
+            return 0.0
+        calendar = self._get_sla_calendar()
+        if not calendar:
+            return (end - start).total_seconds() / 3600
+        return calendar.get_work_hours_count(start.replace(tzinfo=utc), end.replace(tzinfo=utc))
+
+    def _prepare_sla_dates(self, policy):
+        """Deadlines, at-risk and escalation moments of `policy`, counted from creation plus paused time."""
+        self.ensure_one()
+        if not policy:
+            return dict.fromkeys(
+                [
+                    "response_deadline",
+                    "resolve_deadline",
+                    "response_risk_date",
+                    "resolve_risk_date",
+                    "response_escalation_date",
+                    "resolve_escalation_date",
+                ],
+                False,
+            )
+        paused = self.sla_paused_hours
+        targets = {
+            "resolve_deadline": policy.resolve_hours + paused,
+            "resolve_risk_date": (1 - AT_RISK_SHARE) * policy.resolve_hours + paused,
+            "resolve_escalation_date": 2 * policy.resolve_hours + paused,
+        }
+        if not self.first_response_date:
+            targets |= {
+                "response_deadline": policy.response_hours + paused,
+                "response_risk_date": (1 - AT_RISK_SHARE) * policy.response_hours + paused,
+                "response_escalation_date": 2 * policy.response_hours + paused,
+            }
+        moments = self._sla_plan(self._get_sla_calendar(), self.create_date or fields.Datetime.now(), targets.values())
+        return {field: moments[hours] for field, hours in targets.items()}
+
+    def _apply_sla(self):
+        """Choose each complaint's SLA policy and compute its deadlines."""
+        # sudo: policies and segment memberships are configuration; complaints created from the portal or
+        # the mail gateway get their deadlines whoever creates them.
+        policies = self.env["crm.complaint.sla"].sudo()._get_policies(self)
+        for complaint in self:
+            policy = policies[complaint]
+            vals = {"sla_policy_id": policy.id, **complaint._prepare_sla_dates(policy)}
+            complaint.sudo()._write_bookkeeping(vals)
+
+    def _handle_state_transitions(self, old_states):
+        """Pause, resume, resolve and reopen as the stage's state changes (old_states: {id: state})."""
+        now = fields.Datetime.now()
+        for complaint in self:
+            old, new = old_states.get(complaint.id), complaint.state
+            if old == new:
+                continue
+            vals = {}
+            resumed = False
+            if old in RUNNING_STATES and new not in RUNNING_STATES:
+                vals["sla_paused_since"] = now
+            elif old not in RUNNING_STATES and new in RUNNING_STATES and complaint.sla_paused_since:
+                vals["sla_paused_hours"] = complaint.sla_paused_hours + complaint._get_working_hours(
+                    complaint.sla_paused_since, now
+                )
+                vals["sla_paused_since"] = False
+                resumed = True
+            resolving = new in DONE_STATES and old not in DONE_STATES
+            if resolving:
+                vals["resolved_date"] = now
+                vals["resolution_hours"] = max(
+                    complaint._get_working_hours(complaint.create_date, now) - complaint.sla_paused_hours, 0.0
+                )
+            if new == "closed":
+                vals["closed_date"] = now
+            if old in DONE_STATES and new in OPEN_STATES:
+                vals |= {"reopen_count": complaint.reopen_count + 1, "resolved_date": False, "closed_date": False}
+                complaint._cancel_followup()
+            # sudo: the SLA bookkeeping fields are read-only for everyone; access to the stage change was checked
+            complaint.sudo()._write_bookkeeping(vals)
+            if resumed and complaint.sla_policy_id:
+                dates = complaint._prepare_sla_dates(complaint.sla_policy_id)
+                complaint.sudo()._write_bookkeeping(dates)
+            if resolving and new == "resolved":
+                complaint._on_resolved()
+
+    def _register_first_response(self, date):
+        for complaint in self.filtered(lambda c: not c.first_response_date):
+            vals = {
+                "first_response_date": date,
+                "first_response_hours": max(
+                    complaint._get_working_hours(complaint.create_date, date) - complaint.sla_paused_hours, 0.0
+                ),
+            }
+            if complaint.state == "new":
+                stage = self.env["crm.complaint.stage"].search([("state", "=", "acknowledged")], limit=1)
+                if stage:
+                    vals["stage_id"] = stage.id
+            complaint.sudo().write(vals)
+
+    # ------------------------------------------------------------------
+    # Escalation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_escalate(self):
+        """Every 15 minutes: refresh the SLA status of running complaints, then escalate the breaches.
+
+        Level 1 when a deadline passes (an activity for the team leader, priority up); level 2 when it is
+        passed by the allowed time again (Customer Care Managers notified). Set-based and chunked; each
+        level is taken once, by an UPDATE that only moves escalation_level forward.
+        """
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self._update_sla_status(now)
+        for level in (1, 2):
+            due = self._get_escalation_due(level, now)
+            self.env["ir.cron"]._commit_progress(remaining=len(due))
+            for chunk in split_every(ESCALATION_CHUNK, due):
+                escalated = self._escalate(level, list(chunk))
+                _logger.info("crm.complaint: escalated %s complaints to level %s", len(escalated), level)
+                if not self.env["ir.cron"]._commit_progress(len(chunk)):
+                    return
+
+    @api.model
+    def _update_sla_status(self, now):
+        """Time-driven status moves of running complaints (on_track → at_risk → breached), in one statement.
+
+        Only complaints whose at-risk moment has come can move (partial indexes on the risk dates); moves
+        back (deadlines pushed by a pause) are computed when the deadlines are written.
+        """
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE crm_complaint c
+                   SET sla_status = s.status
+                  FROM (SELECT id,
+                               CASE WHEN (first_response_date IS NULL AND response_deadline < %(now)s)
+                                         OR resolve_deadline < %(now)s THEN 'breached'
+                                    ELSE 'at_risk' END AS status
+                          FROM crm_complaint
+                         WHERE state IN ('new', 'acknowledged', 'in_progress')
+                           AND sla_status IN ('on_track', 'at_risk')
+                           AND (resolve_risk_date <= %(now)s
+                                OR (first_response_date IS NULL AND response_risk_date <= %(now)s))) s
+                 WHERE c.id = s.id AND c.sla_status IS DISTINCT FROM s.status
+                """,
+                now=now,
+            )
+        )
+        self.invalidate_model(["sla_status"])
+
+    @api.model
+    def _get_escalation_due(self, level, now):
+        if level == 1:
+            condition = SQL(
+                "((first_response_date IS NULL AND response_deadline < %(now)s) OR resolve_deadline < %(now)s)",
+                now=now,
+            )
+        else:
+            condition = SQL(
+                "((first_response_date IS NULL AND response_escalation_date < %(now)s)"
+                " OR resolve_escalation_date < %(now)s)",
+                now=now,
+            )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM crm_complaint WHERE state IN ('new', 'acknowledged', 'in_progress')"
+                " AND escalation_level = %s AND %s ORDER BY id",
+                level - 1,
+                condition,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _escalate(self, level, ids):
+        """Escalate complaints `ids` to `level`; those another worker took (locked) or did already are skipped."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE crm_complaint c
+                   SET escalation_level = %(level)s,
+                       sla_status = 'breached',
+                       priority = CASE WHEN %(level)s = 1
+                                       THEN LEAST(COALESCE(c.priority, '0')::int + 1, 3)::varchar
+                                       ELSE c.priority END
+                  FROM (SELECT id FROM crm_complaint
+                         WHERE id IN %(ids)s AND escalation_level = %(previous)s
+                           FOR UPDATE SKIP LOCKED) todo
+                 WHERE c.id = todo.id
+             RETURNING c.id
+                """,
+                level=level,
+                previous=level - 1,
+                ids=tuple(ids),
+            )
+        )
+        self.invalidate_model(["escalation_level", "sla_status", "priority"])
+        complaints = self.browse([row[0] for row in rows]).sudo()
+        if not complaints:
+            return complaints
+        if level == 1:
+            complaints._escalate_to_leaders()
+        else:
+            complaints._escalate_to_managers()
+        return complaints
+
+    def _escalate_to_leaders(self):
+        """One escalation activity per complaint for its team leader (else its owner), in one statement.
+
+        Set-based on purpose: a burst of breaches (the cron was down, a holiday ends) must not cost one
+        ORM activity and one chatter message per complaint. The activity shows in the leader's activity
+        menu and on the complaint; the raised priority is visible on the card.
+        """
+        if not self:
+            return
+        activity_type = self.env.ref("crm_complaints.mail_activity_type_complaint_escalation")
+        summary = self.env._("SLA breached: escalation")
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
+                                           date_deadline, summary, automated, active,
+                                           create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, 'crm.complaint', c.id, c.name || ' ' || COALESCE(c.subject, ''), %(type)s,
+                       COALESCE(t.leader_id, c.user_id), %(today)s, %(summary)s, TRUE, TRUE,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_complaint c
+             LEFT JOIN crm_complaint_team t ON t.id = c.team_id
+                 WHERE c.id IN %(ids)s AND COALESCE(t.leader_id, c.user_id) IS NOT NULL
+                """,
+                model_id=self.env["ir.model"]._get_id(self._name),
+                type=activity_type.id,
+                today=fields.Date.context_today(self),
+                summary=summary,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                ids=tuple(self.ids),
+            )
+        )
+        self.env["mail.activity"].invalidate_model()
+        self.invalidate_recordset(["activity_ids"])
+
+    def _escalate_to_managers(self):
+        managers = (
+            self.env.ref("crm_lifecycle.group_crm_care_manager")
+            .sudo()
+            .all_user_ids.filtered(lambda user: user.active and not user.share)
+        )
+        for complaint in self:
+            partners = managers.filtered(lambda user, c=complaint: c.company_id in user.company_ids).partner_id
+            complaint.message_notify(
+                partner_ids=partners.ids,
+                subject=self.env._("Complaint %(complaint)s escalated to managers", complaint=complaint.name),
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Complaint %(complaint)s of %(customer)s has been late by its allowed time again.",
+                    complaint=complaint.display_name,
+                    customer=complaint.partner_id.display_name or "-",
+                ),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        self._message_log_batch(
+            dict.fromkeys(
+                self.ids, Markup("<p>%s</p>") % self.env._("SLA breached twice over: Customer Care Managers notified.")
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Acknowledgement, resolution, rating, follow-up, reopening
+    # ------------------------------------------------------------------
+
+    def _send_acknowledgement(self):
+        for complaint in self.filtered(lambda c: c.partner_id.email or c.email_from):
+            template = (
+                complaint.category_id._get_reply_template()
+                if complaint.category_id
+                else self.env.ref("crm_complaints.mail_template_complaint_acknowledgement", raise_if_not_found=False)
+            )
+            if not template:
+                continue
+            complaint.with_context(crm_complaint_auto_message=True).sudo().message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+
+    def _on_resolved(self):
+        template = self.env.ref("crm_complaints.mail_template_complaint_resolved", raise_if_not_found=False)
+        for complaint in self:
+            if template and complaint.partner_id.email and not self.env.context.get("crm_complaint_no_mail"):
+                complaint.with_context(crm_complaint_auto_message=True).sudo().rating_send_request(
+                    template, force_send=False
+                )
+            complaint._schedule_followup()
+
+    def _schedule_followup(self):
+        self.ensure_one()
+        days = self.company_id.complaint_followup_days
+        date = fields.Date.to_date(self.resolved_date or fields.Datetime.now()) + timedelta(days=days)
+        user = self.user_id or self.team_id.leader_id or self.env.user
+        self.sudo().activity_schedule(
+            "crm_complaints.mail_activity_type_complaint_followup",
+            date_deadline=date,
+            summary=self.env._("Follow-up visit: %(complaint)s", complaint=self.name),
+            user_id=user.id,
+        )
+        self.sudo()._write_bookkeeping({"followup_date": date})
+
+    def _cancel_followup(self):
+        self.sudo().activity_unlink(["crm_complaints.mail_activity_type_complaint_followup"])
+
+    def _reopen(self, reason):
+        """Back to In Progress; a low rating hands the complaint to the team leader."""
+        stage = self.env["crm.complaint.stage"].search([("state", "=", "in_progress")], limit=1)
+        for complaint in self.sudo():
+            vals = {"stage_id": stage.id}
+            leader = complaint.team_id.leader_id
+            if reason == "rating" and leader:
+                vals["user_id"] = leader.id
+            complaint.write(vals)
+            user = complaint.user_id or leader
+            if user:
+                complaint.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Reopened complaint: contact the customer"),
+                    user_id=user.id,
+                )
+            body = (
+                self.env._("Reopened after a low rating from the customer.")
+                if reason == "rating"
+                else self.env._(
+                    "Reopened: the customer replied within %(days)s days of the resolution.", days=REOPEN_DAYS
+                )
+            )
+            complaint._message_log(body=Markup("<p>%s</p>") % body)
+
+    def _on_customer_reply(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            if complaint.state in DONE_STATES:
+                if complaint.resolved_date and now - complaint.resolved_date <= timedelta(days=REOPEN_DAYS):
+                    complaint._reopen("reply")
+            elif complaint.state == "waiting":
+                stage = self.env["crm.complaint.stage"].search([("state", "=", "in_progress")], limit=1)
+                complaint.sudo().write({"stage_id": stage.id})
+
+    def rating_apply(self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False):
+        result = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if rate <= LOW_RATING:
+            self.filtered(lambda c: c.state in DONE_STATES)._reopen("rating")
+        return result
+
+    def _rating_get_operator(self):
+        return self.user_id.partner_id or self.team_id.leader_id.partner_id
+
+    # ------------------------------------------------------------------
+    # Mail
+    # ------------------------------------------------------------------
+
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        return ["partner_id"]
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An email to a team's alias: a complaint of the sender, matched by email or created."""
+        self = self.with_context(default_user_id=False)  # noqa: PLW0642 - nobody owns a mailed-in complaint yet
+        values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from") or msg_dict.get("from")
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        if not partner and email_from:
+            partner = self._partner_find_from_emails_single([email_from], no_create=False)
+            if partner:
+                msg_dict["author_id"] = partner.id  # the message itself is then the customer's
+        values.setdefault("subject", (msg_dict.get("subject") or "").strip() or self.env._("No subject"))
+        values.setdefault("channel", "email")
+        values.setdefault("partner_id", partner.id)
+        values.setdefault("email_from", email_from)
+        values.setdefault("description", msg_dict.get("body"))
+        return super().message_new(msg_dict, custom_values=values)
+
+    def message_post(self, **kwargs):
+        """Attachments above the size limit are not stored; a note says which, so that staff can ask again."""
+        attachments = kwargs.get("attachments") or []
+        limit_mb = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_complaints.attachment_max_size_mb", DEFAULT_ATTACHMENT_MAX_MB)
+        )
+        too_big = [att for att in attachments if len(att[1] or b"") > limit_mb * 1024 * 1024]
+        if too_big:
+            kwargs["attachments"] = [att for att in attachments if att not in too_big]
+        message = super().message_post(**kwargs)
+        if too_big:
+            self._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Not stored, larger than %(limit)s MB: %(files)s. Ask the customer for another way to send them.",
+                    limit=limit_mb,
+                    files=format_list(self.env, [att[0] for att in too_big]),
+                )
+            )
+        return message
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if (
+            self.env.context.get("crm_complaint_auto_message")
+            or msg_values.get("rating_id")
+            or message.message_type not in ("comment", "email")
+            or (message.subtype_id and message.subtype_id.internal)
+            or not message.author_id
+        ):
+            return result
+        author = message.author_id.sudo()
+        if any(not user.share for user in author.user_ids):
+            # first response: the first message to the customer from staff
+            self.filtered(lambda c: c.partner_id and c.partner_id != author)._register_first_response(message.date)
+        else:
+            customers = self.filtered(
+                lambda c: c.partner_id and c.partner_id.commercial_partner_id == author.commercial_partner_id
+            )
+            # sudo: the customer posted on their own complaint (access checked by message_post)
+            customers.sudo()._on_customer_reply()
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _get_stage(self, state):
+        return self.env["crm.complaint.stage"].search([("state", "=", state)], limit=1)
+
+    def action_acknowledge(self):
+        self.write({"stage_id": self._get_stage("acknowledged").id})
+
+    def action_start(self):
+        self.write({"stage_id": self._get_stage("in_progress").id})
+
+    def action_wait(self):
+        self.write({"stage_id": self._get_stage("waiting").id})
+
+    def action_resolve(self):
+        self.write({"stage_id": self._get_stage("resolved").id})
+
+    def action_close(self):
+        self.write({"stage_id": self._get_stage("closed").id})
+
+    def action_cancel(self):
+        self.write({"stage_id": self._get_stage("cancelled").id})
+
+    def action_reopen(self):
+        self.write({"stage_id": self._get_stage("in_progress").id})
+
+    def action_view_compensations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_complaints.crm_complaint_compensation_action")
+        action["domain"] = [("complaint_id", "=", self.id)]
+        action["context"] = {"default_complaint_id": self.id}
+        return action
+
+    @api.model
+    def _load_demo_complaints(self):
+        """Demo data: 30 complaints of the last weeks, in every state (called from the demo XML)."""
+        ref = self.env.ref
+        customers = self.env["res.partner"].search(
+            [("is_company", "=", True), ("email", "!=", False), ("customer_rank", ">", 0)], limit=8
+        ) or self.env["res.partner"].search([("email", "!=", False)], limit=8)
+        teams = ref("crm_complaints.crm_complaint_team_after_sales") | ref("crm_complaints.crm_complaint_team_store")
+        categories = [
+            ref("crm_complaints.crm_complaint_category_delivery_late"),
+            ref("crm_complaints.crm_complaint_category_delivery_damaged"),
+            ref("crm_complaints.crm_complaint_category_product_defect"),
+            ref("crm_complaints.crm_complaint_category_service"),
+            ref("crm_complaints.crm_complaint_category_billing"),
+        ]
+        subjects = [
+            "Parcel arrived two weeks late",
+            "Table top scratched on delivery",
+            "Chair leg broke after a week",
+            "Rude answer at the store counter",
+            "Invoiced twice for one order",
+            "Wrong colour delivered",
+            "Nobody called back as promised",
+            "Assembly instructions missing",
+            "Refund still not received",
+            "Delivery driver left the box outside in the rain",
+        ]
+        causes = self.env["crm.complaint.cause"].search([("active", "=", True)])
+        states = ["new"] * 5 + ["acknowledged"] * 4 + ["in_progress"] * 6 + ["waiting"] * 3
+        states += ["resolved"] * 5 + ["closed"] * 4 + ["cancelled"] * 3
+        channels = [key for key, _label in CHANNELS]
+        severities = [key for key, _label in SEVERITIES]
+        users = teams.member_ids
+        now = fields.Datetime.now()
+        Complaint = self.with_context(crm_complaint_no_mail=True, mail_create_nolog=True, tracking_disable=True)
+        for index, state in enumerate(states):
+            team = teams[index % 3 == 2]
+            complaint = Complaint.create(
+                {
+                    "subject": subjects[index % len(subjects)],
+                    "partner_id": customers[index % len(customers)].id if customers else False,
+                    "team_id": team.id,
+                    "user_id": users[index % len(users)].id if state != "new" else False,
+                    "channel": channels[index % len(channels)],
+                    "severity": severities[(index * 3) % len(severities)],
+                    "category_id": categories[index % len(categories)].id,
+                    "description": "<p>%s</p>" % subjects[index % len(subjects)],
+                }
+            )
+            # spread the creation over the last five weeks, then count the SLA from there
+            created = now - timedelta(days=(index * 37) % 35, hours=index % 7)
+            self.env.cr.execute(SQL("UPDATE crm_complaint SET create_date = %s WHERE id = %s", created, complaint.id))
+            complaint.invalidate_recordset(["create_date"])
+            complaint._apply_sla()
+            if state != "new":
+                complaint._register_first_response(created + timedelta(hours=1 + index % 9))
+            vals = {"stage_id": self._get_stage(state).id}
+            if state in DONE_STATES:
+                vals |= {
+                    "resolution": "<p>We apologised, replaced the item and refunded the delivery costs.</p>",
+                    "cause_id": causes[index % len(causes)].id,
+                }
+            complaint.write(vals)
+        self._update_sla_status(now)
+        return True
+
+    @api.model
+    def _cron_close_resolved(self):
+        """Close the complaints resolved more than REOPEN_DAYS days ago (the customer can no longer reopen them)."""
+        limit = fields.Datetime.now() - timedelta(days=REOPEN_DAYS)
+        complaints = self.search([("state", "=", "resolved"), ("resolved_date", "<", limit)])
+        stage = self._get_stage("closed")
+        self.env["ir.cron"]._commit_progress(remaining=len(complaints))
+        for chunk in split_every(200, complaints.ids, self.browse):
+            chunk.write({"stage_id": stage.id})
+            if not self.env["ir.cron"]._commit_progress(len(chunk)):
+                break

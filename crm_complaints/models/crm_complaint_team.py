@@ -1,0 +1,70 @@
+from ast import literal_eval
+
+from odoo import fields, models
+
+
+class CrmComplaintTeam(models.Model):
+    """Who handles complaints, on which working hours; its email alias turns incoming mail into complaints."""
+
+    _name = "crm.complaint.team"
+    _description = "Complaint Team"
+    _inherit = ["mail.alias.mixin"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    leader_id = fields.Many2one(
+        "res.users",
+        string="Team Leader",
+        domain=[("share", "=", False)],
+        help="Receives escalations and complaints reopened after a low rating.",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "crm_complaint_team_member_rel",
+        "team_id",
+        "user_id",
+        string="Members",
+        domain=[("share", "=", False)],
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="SLA deadlines are counted in these working hours; the calendar's public holidays are off.",
+    )
+    complaint_ids = fields.One2many("crm.complaint", "team_id", string="Complaints")
+    open_complaint_count = fields.Integer(compute="_compute_open_complaint_count", string="Open Complaints")
+    color = fields.Integer()
+
+    def _compute_open_complaint_count(self):
+        counts = dict(
+            self.env["crm.complaint"]._read_group(
+                [("team_id", "in", self.ids), ("state", "in", ["new", "acknowledged", "in_progress", "waiting"])],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        for team in self:
+            team.open_complaint_count = counts.get(team, 0)
+
+    def _get_calendar(self):
+        self.ensure_one()
+        return self.resource_calendar_id or self.company_id.resource_calendar_id
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("crm.complaint")
+        if self.id:
+            values["alias_defaults"] = defaults = literal_eval(self.alias_defaults or "{}")
+            defaults["team_id"] = self.id
+        return values
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_complaints.crm_complaint_action")
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"default_team_id": self.id}
+        return action

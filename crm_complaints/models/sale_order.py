@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    complaint_ids = fields.One2many("crm.complaint", "sale_order_id", string="Complaints")
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
+
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["crm.complaint"]._read_group([("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"])
+        )
+        for order in self:
+            order.complaint_count = counts.get(order, 0)
+
+    def action_log_complaint(self):
+        self.ensure_one()
+        product = self.order_line.product_id[:1]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Complaint"),
+            "res_model": "crm.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_sale_order_id": self.id,
+                "default_product_id": product.id,
+                "default_company_id": self.company_id.id,
+                "default_channel": "phone",
+            },
+        }
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_complaints.crm_complaint_action")
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"default_sale_order_id": self.id, "default_partner_id": self.partner_id.id}
+        return action

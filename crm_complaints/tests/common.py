@@ -1,0 +1,128 @@
+from contextlib import contextmanager
+from datetime import datetime
+from unittest.mock import patch
+
+from odoo.fields import Command
+
+from odoo.addons.base.models.ir_cron import IrCron
+from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
+
+# Monday 15 June 2026; the team works Monday to Friday, 9:00-13:00 and 14:00-18:00 UTC (8 hours a day).
+MONDAY = datetime(2026, 6, 15, 9, 0)
+
+
+class ComplaintCase(MailCommon):
+    """A complaint team on a known calendar, its people, a customer and SLA policies, on real PostgreSQL."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write({"complaint_approval_amount": 100.0, "complaint_followup_days": 3})
+        cls.company.partner_id.tz = "UTC"
+        cls.env.user.tz = "UTC"
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Care hours",
+                "tz": "UTC",
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for start, end, period in ((9, 13, "morning"), (14, 18, "afternoon"))
+                ],
+            }
+        )
+        cls.leader = mail_new_test_user(
+            cls.env, login="cmp_leader", name="Lena Leader", groups="sales_team.group_sale_salesman", tz="UTC"
+        )
+        cls.agent = mail_new_test_user(
+            cls.env, login="cmp_agent", name="Arno Agent", groups="sales_team.group_sale_salesman", tz="UTC"
+        )
+        cls.outsider = mail_new_test_user(
+            cls.env, login="cmp_outsider", name="Olga Outsider", groups="sales_team.group_sale_salesman"
+        )
+        cls.manager = mail_new_test_user(
+            cls.env, login="cmp_manager", name="Mia Manager", groups="sales_team.group_sale_manager"
+        )
+        cls.manager_2 = mail_new_test_user(
+            cls.env, login="cmp_manager2", name="Max Manager", groups="sales_team.group_sale_manager"
+        )
+        cls.team = cls.env["crm.complaint.team"].create(
+            {
+                "name": "After-sales",
+                "leader_id": cls.leader.id,
+                "member_ids": [Command.set([cls.leader.id, cls.agent.id])],
+                "resource_calendar_id": cls.calendar.id,
+                "alias_name": "complaints",
+            }
+        )
+        cls.other_team = cls.env["crm.complaint.team"].create(
+            {"name": "Store", "leader_id": cls.outsider.id, "member_ids": [Command.set([cls.outsider.id])]}
+        )
+        cls.env["crm.complaint.sla"].search([]).action_archive()
+        cls.policy = cls.env["crm.complaint.sla"].create(
+            {"name": "Standard", "team_id": cls.team.id, "response_hours": 4, "resolve_hours": 16}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Carla Customer", "email": "carla@example.com", "tz": "UTC", "lang": "en_US"}
+        )
+        cls.category = cls.env["crm.complaint.category"].create({"name": "Delivery"})
+        cls.cause = cls.env.ref("crm_complaints.crm_complaint_cause_delivery")
+        cls.stage = {stage.state: stage for stage in cls.env["crm.complaint.stage"].search([])}
+
+    def _complaint(self, when=MONDAY, **vals):
+        with self.mock_datetime_and_now(when):
+            complaint = (
+                self.env["crm.complaint"]
+                .with_user(vals.pop("user", self.agent))
+                .create(
+                    {
+                        "subject": "Parcel arrived damaged",
+                        "partner_id": self.customer.id,
+                        "team_id": self.team.id,
+                        "category_id": self.category.id,
+                        **vals,
+                    }
+                )
+            )
+            self.env.flush_all()
+        return complaint.with_user(self.env.user)
+
+    def _move(self, complaint, state, when, user=None, **vals):
+        with self.mock_datetime_and_now(when):
+            complaint.with_user(user or self.agent).write({"stage_id": self.stage[state].id, **vals})
+            self.env.flush_all()
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex):  # noqa: N802 - unittest's name, with Odoo's savepoint
+        """Odoo's assertRaises (rolled back to a savepoint) that also checks the message."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
+
+    def _respond(self, complaint, when, user=None):
+        with self.mock_datetime_and_now(when):
+            complaint.with_user(user or self.agent).message_post(
+                body="We are looking into it.", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+            self.env.flush_all()
+
+    @contextmanager
+    def _no_commit(self):
+        """The cron's commits are the test transaction's savepoints: progress is kept, nothing committed."""
+        with patch.object(IrCron, "_commit_progress", lambda self, processed=0, **kw: float("inf")):
+            yield
+
+    def _run_escalation(self, when):
+        with self.mock_datetime_and_now(when), self._no_commit():
+            self.env["crm.complaint"]._cron_escalate()
+        self.env.invalidate_all()
