@@ -8,13 +8,13 @@ class CrmLifecycleHistory(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
-    from_stage_id = fields.Many2one("crm.lifecycle.stage", string="From Stage", ondelete="restrict")
-    to_stage_id = fields.Many2one("crm.lifecycle.stage", string="To Stage", index=True, ondelete="restrict")
+    from_stage_id = fields.Many2one("crm.lifecycle.stage", ondelete="restrict")
+    to_stage_id = fields.Many2one("crm.lifecycle.stage", index=True, ondelete="restrict")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     reason = fields.Selection(
         [("order", "Order"), ("time", "Time"), ("manual", "Manual")],
         required=True,
         default="manual",
     )
-    order_id = fields.Many2one("sale.order", string="Order", ondelete="set null")
+    order_id = fields.Many2one("sale.order", ondelete="set null")
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user, ondelete="set null")

@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from . import care_dates
 from .crm_lifecycle_run import METRIC_COLUMNS, RFM_COLUMNS, _assignments, _differs
@@ -34,7 +35,6 @@ class ResPartner(models.Model):
 
     lifecycle_stage_id = fields.Many2one(
         "crm.lifecycle.stage",
-        string="Lifecycle Stage",
         readonly=True,
         copy=False,
         index=True,
@@ -42,7 +42,9 @@ class ResPartner(models.Model):
         ondelete="restrict",
         group_expand="_read_group_lifecycle_stage_ids",
     )
-    lifecycle_stage_code = fields.Char(related="lifecycle_stage_id.code", string="Lifecycle Stage Code")
+    lifecycle_stage_code = fields.Char(
+        related="lifecycle_stage_id.code",
+    )
     lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False)
     lifecycle_locked = fields.Boolean(
         string="Stage Locked",
@@ -54,7 +56,10 @@ class ResPartner(models.Model):
     lifecycle_history_ids = fields.One2many("crm.lifecycle.history", "partner_id", string="Stage History")
     lifecycle_history_count = fields.Integer(compute="_compute_lifecycle_history_count", string="Stage Moves")
     lifecycle_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_lifecycle_currency_id", string="Lifecycle Currency"
+        "res.currency",
+        compute="_compute_lifecycle_currency_id",
+        store=True,
+        help="Currency of the customer value figures: the company currency. Stored so that analyses can sum them.",
     )
     first_order_date = fields.Date(readonly=True, copy=False)
     last_order_date = fields.Date(readonly=True, copy=False, index=True)
@@ -68,14 +73,12 @@ class ResPartner(models.Model):
         aggregator="sum",
     )
     total_revenue = fields.Monetary(
-        string="Total Revenue",
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="sum",
     )
     average_order_value = fields.Monetary(
-        string="Average Order Value",
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
@@ -86,7 +89,6 @@ class ResPartner(models.Model):
     rfm_monetary_score = fields.Integer(string="Monetary Score", readonly=True, copy=False, aggregator="avg")
     rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True)
     revenue_percentile = fields.Integer(
-        string="Revenue Percentile",
         readonly=True,
         copy=False,
         help="Share of customers (in %) whose total revenue is at most this customer's: above 50 is above the median.",
@@ -111,11 +113,28 @@ class ResPartner(models.Model):
 
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):
-        return stages.search([])
+        # All of them on purpose: seven stages.
+        return stages.search([])  # pylint: disable=no-search-all
 
+    @api.depends("company_id")
     def _compute_lifecycle_currency_id(self):
+        main_currency = self.env["res.company"].sudo().search([], limit=1).currency_id
         for partner in self:
-            partner.lifecycle_currency_id = (partner.company_id or self.env.company).currency_id
+            partner.lifecycle_currency_id = partner.company_id.currency_id or main_currency
+
+    def _auto_init(self):
+        # Fill the new column in one statement instead of computing it partner by partner at installation.
+        if not column_exists(self.env.cr, "res_partner", "lifecycle_currency_id"):
+            create_column(self.env.cr, "res_partner", "lifecycle_currency_id", "int4")
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE res_partner p
+                          SET lifecycle_currency_id = COALESCE(
+                              (SELECT currency_id FROM res_company WHERE id = p.company_id),
+                              (SELECT currency_id FROM res_company ORDER BY sequence, id LIMIT 1))"""
+                )
+            )
+        return super()._auto_init()
 
     def _compute_lifecycle_history_count(self):
         counts = dict(

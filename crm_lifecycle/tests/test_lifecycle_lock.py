@@ -19,7 +19,7 @@ class TestLifecycleLock(LifecycleCase):
 
     def _lock(self, user, stage, reason):
         action = self.partner.with_user(user).action_lifecycle_lock()
-        wizard = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
         wizard.stage_id = stage
         wizard.reason = reason
         return wizard.save().action_lock()

@@ -6,7 +6,7 @@ class CrmLifecycleLockWizard(models.TransientModel):
     _description = "Lock Lifecycle Stage"
 
     partner_id = fields.Many2one("res.partner", required=True)
-    stage_id = fields.Many2one("crm.lifecycle.stage", string="Stage", required=True)
+    stage_id = fields.Many2one("crm.lifecycle.stage", required=True)
     reason = fields.Char(required=True)
 
     def action_lock(self):
