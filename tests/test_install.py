@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ADDONS, pg_cursor, query, run
 
+from odoo.tests.common import get_db_name
 from odoo.tools import config
 
 # Tables of our own models are named after them; these prefixes catch any that the list below misses.
@@ -95,7 +96,7 @@ def our_footprint(db):
 
 
 def test_install_with_demo_uninstall_and_reinstall(odoo_bin, odoo_conf, tmp_path):
-    db = f"{config['db_name']}_install"
+    db = f"{get_db_name()}_install"
     template = os.environ.get("CRM_CARE_DEMO_TEMPLATE")
     drop_database(db)
     try:
