@@ -41,7 +41,11 @@ class CrmCareStep(models.Model):
     sms_template_id = fields.Many2one(
         "sms.template", string="SMS Template", domain=[("model", "=", "res.partner")], ondelete="restrict"
     )
-    activity_type_id = fields.Many2one("mail.activity.type", ondelete="restrict")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        ondelete="restrict",
+        domain="['|', ('res_model', '=', False), ('res_model', '=', 'res.partner')]",
+    )
     activity_summary = fields.Char(string="Summary", translate=True)
     tag_id = fields.Many2one("res.partner.category", ondelete="restrict")
     user_id = fields.Many2one(
