@@ -4,6 +4,7 @@ setup/bench lifecycle --customers 1000000 --orders 5000000
 """
 
 import os
+import subprocess
 import sys
 from datetime import date, timedelta
 
@@ -131,16 +132,26 @@ def main():
             customers = env["res.partner"].search_count([("order_count", ">", 0), ("is_company", "=", True)])
             log(f"  -> naive ORM extrapolated to {customers:,} customers: {naive[0] * customers / len(sample):.0f} s")
 
-        later = today + timedelta(days=args.later_days)
-        label = f"refresh {args.later_days} days later (time-driven stage moves through the ORM)"
-        with freeze_time(later, tick=True), timed(label):
-            env["crm.lifecycle.run"]._cron_refresh()
-        run = env["crm.lifecycle.run"].search([], limit=1)
-        log(
-            f"  -> {run.stage_change_count:,} stage changes, {run.changed_count:,} customers updated, "
-            f"{run.error_count} errors"
-        )
-        cr.rollback()
+    # The time-driven run commits its chunks: run it on a scratch copy so the bench database stays at today.
+    scratch = f"{db}_later"
+    odoo.sql_db.close_db(db)  # createdb -T needs the source database without connections
+    subprocess.run(["dropdb", "--if-exists", scratch], check=True)
+    subprocess.run(["createdb", "-T", db, scratch], check=True)
+    try:
+        with registry(scratch).cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            later = today + timedelta(days=args.later_days)
+            label = f"refresh {args.later_days} days later (time-driven stage moves through the ORM)"
+            with freeze_time(later, tick=True), timed(label):
+                env["crm.lifecycle.run"]._cron_refresh()
+            run = env["crm.lifecycle.run"].search([], limit=1)
+            log(
+                f"  -> {run.stage_change_count:,} stage changes, {run.changed_count:,} customers updated, "
+                f"{run.error_count} errors"
+            )
+    finally:
+        odoo.sql_db.close_db(scratch)
+        subprocess.run(["dropdb", "--if-exists", scratch], check=True)
 
 
 if __name__ == "__main__":
