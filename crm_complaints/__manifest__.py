@@ -15,6 +15,7 @@
         "views/crm_complaint_views.xml",
         "views/crm_complaint_config_views.xml",
         "views/crm_complaint_report_views.xml",
+        "views/crm_care_touch_views.xml",
         "views/crm_complaint_portal_templates.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

@@ -7,6 +7,25 @@ class CrmCareTouch(models.Model):
     reason = fields.Selection(
         selection_add=[("open_complaint", "Open complaint")], ondelete={"open_complaint": "set null"}
     )
+    complaint_ids = fields.One2many("crm.complaint", "care_touch_id", string="Complaints")
+
+    def action_log_complaint(self):
+        """The outcome of a follow-up (a call, a visit, a survey) is a complaint: log it from the touch."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Complaint"),
+            "res_model": "crm.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_care_touch_id": self.id,
+                "default_sale_order_id": self.order_id.id,
+                "default_channel": "phone",
+                "default_company_id": (self.company_id or self.env.company).id,
+            },
+        }
 
     def _care_veto_reasons(self):
         """While a customer has an open complaint, care and marketing touches leave them alone; service

@@ -92,6 +92,13 @@ class CrmComplaint(models.Model):
     )
     product_id = fields.Many2one("product.product")
     description = fields.Html()
+    care_touch_id = fields.Many2one(
+        "crm.care.touch",
+        string="Care Touch",
+        ondelete="set null",
+        readonly=True,
+        help="The follow-up (campaign touch) whose outcome this complaint is.",
+    )
     cause_id = fields.Many2one("crm.complaint.cause", string="Root Cause", index=True, tracking=True)
     resolution = fields.Html()
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.crm_lifecycle.tests.care_common import CareCase
 
@@ -57,3 +57,17 @@ class TestCareVeto(CareCase):
         )
         self._run_care(self.TODAY)
         self.assertEqual(self._touch(self.campaign, self.customer).state, "done")
+
+    def test_complaint_logged_from_a_follow_up_touch(self):
+        """The outcome of a follow-up is a complaint: staff log it from the touch, which stays linked."""
+        self._run_care(self.TODAY)
+        touch = self._touch(self.campaign, self.happy)
+        self.assertEqual(touch.state, "done")
+        action = touch.action_log_complaint()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.subject = "Gift arrived broken"
+        complaint = form.save()
+        self.assertEqual(complaint.partner_id, self.happy)
+        self.assertEqual(complaint.care_touch_id, touch)
+        self.assertEqual(complaint.channel, "phone")
+        self.assertEqual(touch.complaint_ids, complaint)
