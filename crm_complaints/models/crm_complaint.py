@@ -94,7 +94,6 @@ class CrmComplaint(models.Model):
     description = fields.Html()
     care_touch_id = fields.Many2one(
         "crm.care.touch",
-        string="Care Touch",
         ondelete="set null",
         readonly=True,
         help="The follow-up (campaign touch) whose outcome this complaint is.",
