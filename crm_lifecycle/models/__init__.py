@@ -1,5 +1,6 @@
 from . import crm_lifecycle_stage
 from . import crm_lifecycle_history
+from . import crm_batch_run
 from . import crm_lifecycle_run
 from . import crm_segment
 from . import crm_segment_member

@@ -2,12 +2,13 @@ import logging
 import random
 from datetime import datetime, time, timedelta
 
-import psycopg2
 import pytz
 
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
+
+from .crm_batch_run import _assignments, _differs
 
 _logger = logging.getLogger(__name__)
 
@@ -32,19 +33,8 @@ RFM_SEGMENT_MATRIX = {
     5: ("new", "potential_loyalist", "potential_loyalist", "champion", "champion"),
 }
 CHUNK_SIZE = 20000
-WORK_MEM = "256MB"
 # Key of the advisory lock that makes preparing a run single-worker ("crm_lifecycle" as a number).
 PREPARE_LOCK_KEY = 0x63726D6C6966
-
-
-def _assignments(columns, source):
-    return SQL(", ").join(SQL("%s = %s", SQL.identifier(col), SQL.identifier(source, col)) for col in columns)
-
-
-def _differs(columns, left, right):
-    return SQL(" OR ").join(
-        SQL("%s IS DISTINCT FROM %s", SQL.identifier(left, col), SQL.identifier(right, col)) for col in columns
-    )
 
 
 class CrmLifecycleRun(models.Model):
@@ -57,24 +47,16 @@ class CrmLifecycleRun(models.Model):
     """
 
     _name = "crm.lifecycle.run"
+    _inherit = ["crm.batch.run.mixin"]
     _description = "Customer Lifecycle Refresh"
-    _order = "id desc"
-    _rec_name = "date"
 
-    date = fields.Date(required=True, readonly=True)
-    state = fields.Selection(
-        [("apply", "Running"), ("done", "Done"), ("cancel", "Abandoned")],
-        default="apply",
-        required=True,
-        readonly=True,
-    )
-    date_start = fields.Datetime(readonly=True, default=fields.Datetime.now)
-    date_end = fields.Datetime(readonly=True)
-    chunk_count = fields.Integer(readonly=True)
-    changed_count = fields.Integer(string="Customers Updated", readonly=True)
+    _batch_line_model = "crm.lifecycle.run.line"
+    _batch_chunk_model = "crm.lifecycle.run.chunk"
+    _batch_lock_key = PREPARE_LOCK_KEY
+    _batch_counters = ("changed_count", "stage_change_count", "error_count")
+
+    changed_count = fields.Integer(string="Customers Updated")
     stage_change_count = fields.Integer(string="Stage Changes", readonly=True)
-    error_count = fields.Integer(string="Errors", readonly=True)
-    note = fields.Text(readonly=True)
 
     # ------------------------------------------------------------------
     # Settings and the metrics query (shared by the nightly run and order events)
@@ -310,25 +292,10 @@ class CrmLifecycleRun(models.Model):
     @api.model
     def _cron_refresh(self, chunk_size=CHUNK_SIZE):
         """Refresh every customer's lifecycle values; resumable and safe with concurrent workers."""
-        run = self._prepare_run(chunk_size)
-        if run:
-            run._apply_chunks()
+        self._batch_run(chunk_size)
 
-    @api.model
-    def _prepare_run(self, chunk_size=CHUNK_SIZE):
-        """Return the open run of today, or compute a new one (one transaction, committed)."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", PREPARE_LOCK_KEY))
-        if not self.env.cr.fetchone()[0]:
-            _logger.info("Lifecycle refresh: another worker is preparing a run")
-            return self.browse()
-        today = fields.Date.context_today(self)
-        for stale in self.search([("state", "=", "apply")]):
-            if stale.date == today:
-                return stale
-            stale._abandon(self.env._("Not finished on its day; replaced by a newer run."))
-        run = self.create({"date": today, "state": "apply"})
-        self.env.flush_all()
-        self._set_batch_session()
+    def _prepare_run_lines(self, chunk_size):
+        """Every company's customers whose values change, as run lines; stores the retention estimate."""
         # All of them on purpose: a few companies.
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         for company in companies:
@@ -354,7 +321,7 @@ class CrmLifecycleRun(models.Model):
                     query=query,
                     cols=SQL(", ").join(map(SQL.identifier, columns)),
                     q_cols=SQL(", ").join(SQL.identifier("q", col) for col in columns),
-                    run_id=run.id,
+                    run_id=self.id,
                     chunk_size=chunk_size,
                     differs=SQL(" OR ").join(
                         SQL("%s IS DISTINCT FROM %s", SQL.identifier("q", f"old_{col}"), SQL.identifier("q", col))
@@ -365,120 +332,9 @@ class CrmLifecycleRun(models.Model):
             retention = rows[0][1]
             if retention is not None and not company.clv_retention_rate:
                 company.clv_retention_estimate = retention
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO crm_lifecycle_run_chunk (run_id, chunk, done)
-                   SELECT DISTINCT run_id, chunk, FALSE FROM crm_lifecycle_run_line WHERE run_id = %s""",
-                run.id,
-            )
-        )
-        run.chunk_count = self.env.cr.rowcount
-        self.env["ir.cron"]._commit_progress(remaining=run.chunk_count)
-        return run
 
-    @api.model
-    def _set_batch_session(self):
-        """Settings for the big aggregation, this transaction only: sort and hash in memory rather than on
-        disk; no JIT (the CTE row estimates are huge, JIT would spend seconds compiling a plan that runs
-        once); no nested loops (PostgreSQL estimates "id = commercial_partner_id" at a handful of rows and
-        may loop over CTEs of every customer: minutes instead of seconds). The one-row retention CTE is
-        MATERIALIZED for the same reason: inlined, it could be recomputed for every customer."""
-        self.env.cr.execute(SQL("SET LOCAL work_mem = %s", WORK_MEM))
-        self.env.cr.execute("SET LOCAL jit = off")
-        self.env.cr.execute("SET LOCAL enable_nestloop = off")
-
-    def _abandon(self, note):
-        self.ensure_one()
-        self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s", self.id))
-        self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s", self.id))
-        self.write({"state": "cancel", "date_end": fields.Datetime.now(), "note": note})
-
-    def _apply_chunks(self):
-        """Apply the run's chunks one transaction each, taking only chunks no other worker holds."""
-        self.ensure_one()
-        first_run = not self.search_count([("state", "=", "done")], limit=1)
-        while True:
-            chunk = self._claim_chunk()
-            if chunk is None:
-                break
-            changed, stage_changes, errors = self._apply_chunk(chunk, initial=first_run)
-            # Each worker writes only the chunk it holds: no two transactions update the same row.
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_lifecycle_run_chunk
-                          SET done = TRUE, changed_count = %s, stage_change_count = %s, error_count = %s
-                        WHERE run_id = %s AND chunk = %s""",
-                    changed,
-                    stage_changes,
-                    errors,
-                    self.id,
-                    chunk,
-                )
-            )
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_run_line WHERE run_id = %s AND chunk = %s", self.id, chunk)
-            )
-            if not self.env["ir.cron"]._commit_progress(1):
-                return  # out of time: the cron runner calls us again and we resume here
-        self._finish()
-
-    def _claim_chunk(self):
-        """Lock the next chunk nobody holds; None when none is left (or all are held by other workers)."""
-        for __ in range(5):
-            try:
-                with self.env.cr.savepoint(flush=False):
-                    self.env.cr.execute(
-                        SQL(
-                            """SELECT chunk FROM crm_lifecycle_run_chunk
-                                WHERE run_id = %s AND NOT done
-                                ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
-                            self.id,
-                        )
-                    )
-                    row = self.env.cr.fetchone()
-                return row[0] if row else None
-            except psycopg2.errors.SerializationFailure:
-                # Another worker finished that chunk after our snapshot was taken: this transaction holds
-                # nothing yet (the previous chunk is committed), start it again with a fresh snapshot.
-                self.env.cr.rollback()
-        return None
-
-    def _finish(self):
-        """Close the run once every chunk is done: one worker does it, the others leave."""
-        try:
-            self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", PREPARE_LOCK_KEY % 2**31, self.id))
-            if not self.env.cr.fetchone()[0]:
-                return
-            self.env.cr.execute(
-                SQL(
-                    """SELECT state = 'apply' AND NOT EXISTS (
-                              SELECT 1 FROM crm_lifecycle_run_chunk WHERE run_id = r.id AND NOT done)
-                         FROM crm_lifecycle_run r WHERE id = %s""",
-                    self.id,
-                )
-            )
-            if not self.env.cr.fetchone()[0]:
-                return  # chunks still held by another worker (it finishes the run), or already finished
-            self.env["res.partner"]._lifecycle_sync_contacts()
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_lifecycle_run r
-                          SET changed_count = c.changed, stage_change_count = c.moves, error_count = c.errors,
-                              state = 'done', date_end = NOW() AT TIME ZONE 'UTC'
-                         FROM (SELECT COALESCE(SUM(changed_count), 0) AS changed,
-                                      COALESCE(SUM(stage_change_count), 0) AS moves,
-                                      COALESCE(SUM(error_count), 0) AS errors
-                                 FROM crm_lifecycle_run_chunk WHERE run_id = %s) c
-                        WHERE r.id = %s""",
-                    self.id,
-                    self.id,
-                )
-            )
-            self.env.cr.execute(SQL("DELETE FROM crm_lifecycle_run_chunk WHERE run_id = %s", self.id))
-            self.invalidate_recordset()
-            self.env["ir.cron"]._commit_progress(0)
-        except psycopg2.errors.SerializationFailure:
-            self.env.cr.rollback()  # another worker finished the run at the same moment
+    def _finish_hook(self):
+        self.env["res.partner"]._lifecycle_sync_contacts()
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk's changed values; stage changes go through the ORM (tracking, automations)."""
@@ -629,12 +485,6 @@ class CrmLifecycleRun(models.Model):
     def _log_stage_error(self, partner_id, stage_id):
         _logger.exception("Lifecycle: could not move partner %s to stage %s", partner_id, stage_id)
 
-    @api.autovacuum
-    def _gc_lifecycle_runs(self):
-        """Keep a year of run logs."""
-        old = self.search([("date", "<", fields.Date.subtract(fields.Date.today(), days=365))])
-        old.unlink()
-
 
 class CrmLifecycleRunLine(models.Model):
     """Values a run will write for one changed commercial entity (technical, short-lived)."""
@@ -671,14 +521,10 @@ class CrmLifecycleRunChunk(models.Model):
     """A chunk of a run still to apply; workers claim chunks with FOR UPDATE SKIP LOCKED."""
 
     _name = "crm.lifecycle.run.chunk"
+    _inherit = ["crm.batch.run.chunk.mixin"]
     _description = "Customer Lifecycle Refresh Chunk"
-    _log_access = False
 
     run_id = fields.Many2one("crm.lifecycle.run", required=True, ondelete="cascade", index=True)
-    chunk = fields.Integer(required=True)
-    done = fields.Boolean(default=False, required=True)
-    changed_count = fields.Integer()
     stage_change_count = fields.Integer()
-    error_count = fields.Integer()
 
     _run_chunk_unique = models.Constraint("UNIQUE(run_id, chunk)", "A chunk exists once per run.")

@@ -6,6 +6,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.crm_lifecycle.models.crm_batch_run import _assignments, _differs
+
 _logger = logging.getLogger(__name__)
 
 # Columns of res.partner that a tier evaluation writes set-based (the tier itself goes through the ORM).
@@ -24,44 +26,26 @@ CHUNK_SIZE = 20000
 PREPARE_LOCK_KEY = 0x63726D6C6F79
 
 
-def _assignments(columns, source):
-    return SQL(", ").join(SQL("%s = %s", SQL.identifier(col), SQL.identifier(source, col)) for col in columns)
-
-
-def _differs(columns, left, right):
-    return SQL(" OR ").join(
-        SQL("%s IS DISTINCT FROM %s", SQL.identifier(left, col), SQL.identifier(right, col)) for col in columns
-    )
-
-
 class CrmLoyaltyRun(models.Model):
     """One nightly evaluation of the membership tiers: a log for admins and the unit of resumption.
 
     Prepared in one transaction (every member's qualifying spend and the tier the rules give, computed by
     one set-based query; the members whose values change stored as run lines cut in chunks), then applied
-    chunk by chunk, one transaction each, claimed with FOR UPDATE SKIP LOCKED. A killed run resumes with
-    the chunks it had not finished.
+    chunk by chunk, one transaction each (crm.batch.run.mixin): two workers share the chunks, a killed
+    run resumes with the chunks it had not finished.
     """
 
     _name = "crm.loyalty.run"
+    _inherit = ["crm.batch.run.mixin"]
     _description = "Membership Tier Evaluation"
-    _order = "id desc"
-    _rec_name = "date"
 
-    date = fields.Date(required=True, readonly=True)
-    state = fields.Selection(
-        [("apply", "Running"), ("done", "Done"), ("cancel", "Abandoned")],
-        default="apply",
-        required=True,
-        readonly=True,
-    )
-    date_start = fields.Datetime(readonly=True, default=fields.Datetime.now)
-    date_end = fields.Datetime(readonly=True)
-    chunk_count = fields.Integer(readonly=True)
-    changed_count = fields.Integer(string="Members Updated", readonly=True)
+    _batch_line_model = "crm.loyalty.run.line"
+    _batch_chunk_model = "crm.loyalty.run.chunk"
+    _batch_lock_key = PREPARE_LOCK_KEY
+    _batch_counters = ("changed_count", "tier_change_count", "error_count")
+
+    changed_count = fields.Integer(string="Members Updated")
     tier_change_count = fields.Integer(string="Tier Changes", readonly=True)
-    error_count = fields.Integer(string="Errors", readonly=True)
-    note = fields.Text(readonly=True)
 
     # ------------------------------------------------------------------
     # The rules, as one query (shared by the nightly run and order events)
@@ -198,25 +182,10 @@ class CrmLoyaltyRun(models.Model):
     @api.model
     def _cron_evaluate_tiers(self, chunk_size=CHUNK_SIZE):
         """Evaluate every member's tier; resumable and safe with concurrent workers."""
-        run = self._prepare_run(chunk_size)
-        if run:
-            run._apply_chunks()
+        self._batch_run(chunk_size)
 
-    @api.model
-    def _prepare_run(self, chunk_size=CHUNK_SIZE):
-        """Return the open run of today, or compute a new one (one transaction, committed)."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", PREPARE_LOCK_KEY))
-        if not self.env.cr.fetchone()[0]:
-            _logger.info("Membership tiers: another worker is preparing a run")
-            return self.browse()
-        today = fields.Date.context_today(self)
-        for stale in self.search([("state", "=", "apply")]):
-            if stale.date == today:
-                return stale
-            stale._abandon(self.env._("Not finished on its day; replaced by a newer run."))
-        run = self.create({"date": today, "state": "apply"})
-        self.env.flush_all()
-        self.env["crm.lifecycle.run"]._set_batch_session()
+    def _prepare_run_lines(self, chunk_size):
+        """Every company's members whose tier or values change, as run lines."""
         columns = (*STATE_COLUMNS, "loyalty_tier_id")
         for company in self.env["res.company"].sudo().search([("loyalty_window_days", ">", 0)]):
             query = self._get_tier_query(self._get_loyalty_params(company))
@@ -238,73 +207,15 @@ class CrmLoyaltyRun(models.Model):
                     query=query,
                     cols=SQL(", ").join(map(SQL.identifier, columns)),
                     q_cols=SQL(", ").join(SQL.identifier("q", col) for col in columns),
-                    run_id=run.id,
+                    run_id=self.id,
                     company_id=company.id,
                     chunk_size=chunk_size,
                     differs=_differs(columns, "p", "q"),
                 )
             )
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO crm_loyalty_run_chunk (run_id, chunk)
-                   SELECT DISTINCT run_id, chunk FROM crm_loyalty_run_line WHERE run_id = %s""",
-                run.id,
-            )
-        )
-        run.chunk_count = self.env.cr.rowcount
-        self.env["ir.cron"]._commit_progress(remaining=run.chunk_count)
-        return run
 
-    def _abandon(self, note):
-        self.ensure_one()
-        self.env.cr.execute(SQL("DELETE FROM crm_loyalty_run_chunk WHERE run_id = %s", self.id))
-        self.env.cr.execute(SQL("DELETE FROM crm_loyalty_run_line WHERE run_id = %s", self.id))
-        self.write({"state": "cancel", "date_end": fields.Datetime.now(), "note": note})
-
-    def _apply_chunks(self):
-        """Apply the run's chunks one transaction each, taking only chunks no other worker holds."""
-        self.ensure_one()
-        first_run = not self.search_count([("state", "=", "done")], limit=1)
-        while True:
-            self.env.cr.execute(
-                SQL(
-                    """SELECT chunk FROM crm_loyalty_run_chunk WHERE run_id = %s
-                       ORDER BY chunk LIMIT 1 FOR UPDATE SKIP LOCKED""",
-                    self.id,
-                )
-            )
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            changed, tier_changes, errors = self._apply_chunk(row[0], initial=first_run)
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_loyalty_run
-                          SET changed_count = COALESCE(changed_count, 0) + %s,
-                              tier_change_count = COALESCE(tier_change_count, 0) + %s,
-                              error_count = COALESCE(error_count, 0) + %s
-                        WHERE id = %s""",
-                    changed,
-                    tier_changes,
-                    errors,
-                    self.id,
-                )
-            )
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_loyalty_run_chunk WHERE run_id = %s AND chunk = %s", self.id, row[0])
-            )
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_loyalty_run_line WHERE run_id = %s AND chunk = %s", self.id, row[0])
-            )
-            self.invalidate_recordset(["changed_count", "tier_change_count", "error_count"])
-            if not self.env["ir.cron"]._commit_progress(1):
-                return  # out of time: the cron runner calls us again and we resume here
-        self.env.cr.execute(SQL("SELECT 1 FROM crm_loyalty_run_chunk WHERE run_id = %s LIMIT 1", self.id))
-        if self.env.cr.fetchone():
-            return  # another worker still holds a chunk; it finishes the run
+    def _finish_hook(self):
         self.env["res.partner"]._loyalty_sync_contacts()
-        self.write({"state": "done", "date_end": fields.Datetime.now()})
-        self.env["ir.cron"]._commit_progress(0)
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk: values set-based, tier changes through the ORM (tracking, mails, pricelists).
@@ -408,11 +319,6 @@ class CrmLoyaltyRun(models.Model):
     def _log_tier_error(self, partner_id, tier_id):
         _logger.exception("Membership tiers: could not move partner %s to tier %s", partner_id, tier_id)
 
-    @api.autovacuum
-    def _gc_loyalty_runs(self):
-        """Keep a year of run logs."""
-        self.search([("date", "<", fields.Date.subtract(fields.Date.today(), days=365))]).unlink()
-
 
 class CrmLoyaltyRunLine(models.Model):
     """Values a run writes for one changed member (technical, short-lived)."""
@@ -444,10 +350,10 @@ class CrmLoyaltyRunChunk(models.Model):
     """A chunk of a run still to apply; workers claim chunks with FOR UPDATE SKIP LOCKED."""
 
     _name = "crm.loyalty.run.chunk"
+    _inherit = ["crm.batch.run.chunk.mixin"]
     _description = "Membership Tier Evaluation Chunk"
-    _log_access = False
 
     run_id = fields.Many2one("crm.loyalty.run", required=True, ondelete="cascade", index=True)
-    chunk = fields.Integer(required=True)
+    tier_change_count = fields.Integer()
 
     _run_chunk_unique = models.Constraint("UNIQUE(run_id, chunk)", "A chunk exists once per run.")

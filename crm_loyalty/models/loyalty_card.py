@@ -52,7 +52,7 @@ class LoyaltyCard(models.Model):
             )
             self.flush_model()
             self.env["loyalty.history"].flush_model()
-            self.env["crm.lifecycle.run"]._set_batch_session()
+            self.env["crm.loyalty.run"]._set_batch_session()
             self.env.cr.execute(
                 SQL(
                     "SELECT COUNT(*) FROM loyalty_card WHERE program_id = %s AND points > 0",

@@ -1,4 +1,5 @@
 from . import test_loyalty_benefits
+from . import test_loyalty_concurrency
 from . import test_loyalty_config
 from . import test_loyalty_coupon_step
 from . import test_loyalty_expiry
