@@ -20,8 +20,13 @@ class SaleOrder(models.Model):
         else:
             customers |= self.filtered(lambda order: order.state == "sale").partner_id
         if customers:
-            customers.sudo()._lifecycle_refresh(reason="order", orders=self)
+            self._crm_care_refresh_customers(customers.sudo(), vals)
         return result
+
+    def _crm_care_refresh_customers(self, customers, vals):
+        """Customers (sudo) whose confirmed orders changed by write(vals) of these orders: refresh what
+        CRM Care derives from their orders, in this transaction. Other addons extend it (after super)."""
+        customers._lifecycle_refresh(reason="order", orders=self)
 
     def action_confirm(self):
         result = super().action_confirm()

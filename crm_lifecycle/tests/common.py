@@ -1,9 +1,11 @@
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -99,3 +101,35 @@ class LifecycleCase(TransactionCase):
         with freeze_time(on or self.TODAY):
             partners._lifecycle_refresh(reason="manual")
         self.env.invalidate_all()
+
+
+class TwoWorkersCase(TransactionCase):
+    """Base of the tests running a batch job in two workers on real, separate database connections.
+
+    Such a test writes nothing in the test transaction (it would hold row locks the workers wait for):
+    its data is committed through `self.registry.cursor()` and cleaned up afterwards.
+    """
+
+    def _in_two_workers(self, work, moment=None, expected=()):
+        """Run work(env) in two threads, each with its own cursor (committed at the end), started together
+        at frozen `moment`; fails on an error not of an `expected` type, returns the errors."""
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=30)
+                    work(env)
+            except Exception as error:  # noqa: BLE001 - reported by the test below
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for __ in range(2)]
+        with freeze_time(moment) if moment else nullcontext():
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse([error for error in errors if not isinstance(error, expected)])
+        return errors

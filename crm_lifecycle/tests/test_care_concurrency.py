@@ -1,17 +1,17 @@
-import threading
 from datetime import date, datetime
 
 import psycopg2.errors
-from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .common import TwoWorkersCase
 
 
 @tagged("post_install", "-at_install")
-class TestCareConcurrency(TransactionCase):
+class TestCareConcurrency(TwoWorkersCase):
     """Two workers on two real database connections plan and execute each touch once.
 
     The data is committed by a connection of its own (the test transaction would hide it from the workers)
@@ -65,28 +65,7 @@ class TestCareConcurrency(TransactionCase):
             cr.commit()  # pylint: disable=invalid-commit
 
     def _in_two_workers(self, work, expected=()):
-        """Run work(env) in two threads with their own connection, started together; returns their errors."""
-        barrier = threading.Barrier(2)
-        errors = []
-
-        def worker():
-            try:
-                with db_connect(self.dbname).cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=30)
-                    work(env)
-                    cr.commit()  # pylint: disable=invalid-commit
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                errors.append(error)
-
-        with freeze_time(datetime(2026, 6, 15, 12, 0)):
-            threads = [threading.Thread(target=worker) for __ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-        self.assertFalse([error for error in errors if not isinstance(error, expected)])
-        return errors
+        return super()._in_two_workers(work, datetime(2026, 6, 15, 12, 0), expected)
 
     def _fetch(self, query, params):
         """Read what the workers committed (the test transaction's snapshot may predate it)."""

@@ -6,17 +6,16 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.crm_lifecycle.models.crm_lifecycle_run import CrmLifecycleRun
 
+from .common import TwoWorkersCase
+
 
 @tagged("post_install", "-at_install")
-class TestLifecycleConcurrency(TransactionCase):
-    """Two workers on real, separate database connections (committed data, cleaned up afterwards).
-
-    This class writes nothing in the test transaction: it would hold row locks the workers wait for.
-    """
+class TestLifecycleConcurrency(TwoWorkersCase):
+    """Two workers refresh the lifecycle on real, separate database connections."""
 
     TODAY = date(2026, 6, 15)
     CUSTOMERS = 12
@@ -49,26 +48,7 @@ class TestLifecycleConcurrency(TransactionCase):
             self.product.with_env(env).unlink()
 
     def _in_two_workers(self, work):
-        """Run work(env) in two threads, each with its own cursor, started together."""
-        barrier = threading.Barrier(2)
-        errors = []
-
-        def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=30)
-                    work(env)
-            except Exception as error:  # noqa: BLE001 - reported by the test below
-                errors.append(error)
-
-        threads = [threading.Thread(target=worker) for __ in range(2)]
-        with freeze_time(datetime.combine(self.TODAY, datetime.min.time()) + timedelta(hours=3)):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-        self.assertFalse(errors)
+        super()._in_two_workers(work, datetime.combine(self.TODAY, datetime.min.time()) + timedelta(hours=3))
 
     def _history_counts(self):
         with self.registry.cursor() as cr:

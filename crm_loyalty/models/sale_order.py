@@ -25,21 +25,11 @@ class SaleOrder(models.Model):
         help="Multiplier of the tier applied to the membership points this order earns.",
     )
 
-    def write(self, vals):
-        """Evaluate the tiers of customers whose confirmed orders change, in this transaction (after
-        crm_lifecycle's refresh, which the same context key switches off)."""
-        watched = {"state", "partner_id", "date_order"} & vals.keys()
-        if not watched or self.env.context.get("crm_lifecycle_no_refresh"):
-            return super().write(vals)
-        customers = self.filtered(lambda order: order.state == "sale").partner_id
-        result = super().write(vals)
-        if "state" in vals:
-            customers |= self.partner_id
-        else:
-            customers |= self.filtered(lambda order: order.state == "sale").partner_id
-        if customers:
-            customers.sudo()._loyalty_refresh(enroll=vals.get("state") == "sale")
-        return result
+    def _crm_care_refresh_customers(self, customers, vals):
+        """Evaluate the tiers of customers whose confirmed orders change, in this transaction, after
+        crm_lifecycle's refresh."""
+        super()._crm_care_refresh_customers(customers, vals)
+        customers._loyalty_refresh(enroll=vals.get("state") == "sale")
 
     def _loyalty_membership_program(self):
         self.ensure_one()

@@ -3,17 +3,17 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
+from odoo.addons.crm_lifecycle.tests.common import TwoWorkersCase
 from odoo.addons.crm_loyalty.models.crm_loyalty_run import CrmLoyaltyRun
 
 
 @tagged("post_install", "-at_install")
-class TestLoyaltyConcurrency(TransactionCase):
-    """Two workers evaluate the tiers on real, separate database connections (committed data, cleaned up).
+class TestLoyaltyConcurrency(TwoWorkersCase):
+    """Two workers evaluate the tiers on real, separate database connections.
 
-    This class writes nothing in the test transaction: it would hold row locks the workers wait for. The
-    customers' orders are confirmed without the order-time evaluation, so the nightly run gives their tiers.
+    The customers' orders are confirmed without the order-time evaluation, so the nightly run gives their tiers.
     """
 
     CUSTOMERS = 12
@@ -51,27 +51,6 @@ class TestLoyaltyConcurrency(TransactionCase):
             env["res.partner"].browse(self.partner_ids).unlink()
             env["crm.loyalty.run"].search([("id", ">=", self.done_run)]).unlink()
             self.product.with_env(env).unlink()
-
-    def _in_two_workers(self, work):
-        """Run work(env) in two threads, each with its own cursor, started together."""
-        barrier = threading.Barrier(2)
-        errors = []
-
-        def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=30)
-                    work(env)
-            except Exception as error:  # noqa: BLE001 - reported by the test below
-                errors.append(error)
-
-        threads = [threading.Thread(target=worker) for __ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        self.assertFalse(errors)
 
     def _history_counts(self):
         with self.registry.cursor() as cr:
