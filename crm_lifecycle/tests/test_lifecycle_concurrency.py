@@ -48,7 +48,7 @@ class TestLifecycleConcurrency(TwoWorkersCase):
             self.product.with_env(env).unlink()
 
     def _in_two_workers(self, work):
-        super()._in_two_workers(work, datetime.combine(self.TODAY, datetime.min.time()) + timedelta(hours=3))
+        return super()._in_two_workers(work, datetime.combine(self.TODAY, datetime.min.time()) + timedelta(hours=3))
 
     def _history_counts(self):
         with self.registry.cursor() as cr:

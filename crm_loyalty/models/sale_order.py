@@ -28,8 +28,9 @@ class SaleOrder(models.Model):
     def _crm_care_refresh_customers(self, customers, vals):
         """Evaluate the tiers of customers whose confirmed orders change, in this transaction, after
         crm_lifecycle's refresh."""
-        super()._crm_care_refresh_customers(customers, vals)
+        result = super()._crm_care_refresh_customers(customers, vals)
         customers._loyalty_refresh(enroll=vals.get("state") == "sale")
+        return result
 
     def _loyalty_membership_program(self):
         self.ensure_one()
