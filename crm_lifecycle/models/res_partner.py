@@ -134,7 +134,16 @@ class ResPartner(models.Model):
                               (SELECT currency_id FROM res_company ORDER BY sequence, id LIMIT 1))"""
                 )
             )
+        self._care_init_next_birthday_column()
         return super()._auto_init()
+
+    def _care_init_next_birthday_column(self):
+        """Create the stored next_birthday column filled in one statement, so that installing on a large
+        database does not compute it partner by partner (none to fill when birthday is new too)."""
+        if not column_exists(self.env.cr, "res_partner", "next_birthday"):
+            create_column(self.env.cr, "res_partner", "next_birthday", "date")
+            if column_exists(self.env.cr, "res_partner", "birthday"):
+                self._care_roll_next_birthdays(fields.Date.context_today(self))
 
     def _compute_lifecycle_history_count(self):
         counts = dict(

@@ -81,6 +81,21 @@ class TestCarePlanning(CareCase):
         self._run_care(date(2026, 6, 11))
         self.assertEqual(partner.next_birthday, date(2027, 6, 10))
 
+    def test_next_birthday_column_is_filled_in_sql_at_installation(self):
+        """Installing on a database whose partners already have birthdays fills next_birthday in one
+        statement (no per-partner compute, which takes minutes at a million partners)."""
+        born = self._customer("Born Earlier", birthday=date(1990, 6, 10))
+        leap = self._customer("Leap Earlier", birthday=date(2000, 2, 29))
+        unknown = self._customer("No Birthday")
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE res_partner DROP COLUMN next_birthday")
+        with freeze_time("2026-06-11"):
+            self.env["res.partner"]._care_init_next_birthday_column()
+        self.env.invalidate_all()
+        self.assertEqual(born.next_birthday, date(2027, 6, 10))
+        self.assertEqual(leap.next_birthday, date(2027, 2, 28))
+        self.assertFalse(unknown.next_birthday)
+
     def test_purchase_anniversary(self):
         partner = self._customer("Anniversary")
         self._order(partner, date(2025, 6, 20))
