@@ -12,20 +12,12 @@ class CrmCareTouch(models.Model):
     def action_log_complaint(self):
         """The outcome of a follow-up (a call, a visit, a survey) is a complaint: log it from the touch."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log a Complaint"),
-            "res_model": "crm.complaint",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": {
-                "default_partner_id": self.partner_id.id,
-                "default_care_touch_id": self.id,
-                "default_sale_order_id": self.order_id.id,
-                "default_channel": "phone",
-                "default_company_id": (self.company_id or self.env.company).id,
-            },
-        }
+        return self.env["crm.complaint"]._action_log_complaint(
+            partner_id=self.partner_id.id,
+            care_touch_id=self.id,
+            sale_order_id=self.order_id.id,
+            company_id=(self.company_id or self.env.company).id,
+        )
 
     def _care_veto_reasons(self):
         """While a customer has an open complaint, care and marketing touches leave them alone; service

@@ -171,6 +171,19 @@ class CrmComplaint(models.Model):
         return team or Team.search([("company_id", "=", company.id)], limit=1)
 
     @api.model
+    def _action_log_complaint(self, **defaults):
+        """The form to log a complaint taken by phone, prefilled with `defaults` (field: value): what the
+        "Log a Complaint" buttons of customers, orders and care touches open."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Complaint"),
+            "res_model": "crm.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_channel": "phone", **{f"default_{key}": value for key, value in defaults.items()}},
+        }
+
+    @api.model
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([("state", "!=", False)])  # every stage, folded ones included
 

@@ -32,14 +32,7 @@ class ResPartner(models.Model):
 
     def action_log_complaint(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log a Complaint"),
-            "res_model": "crm.complaint",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": {"default_partner_id": self.id, "default_channel": "phone"},
-        }
+        return self.env["crm.complaint"]._action_log_complaint(partner_id=self.id)
 
     def _get_open_complaint_partners(self):
         """Partners of self (or their company) with an open complaint: the care campaigns leave them alone."""

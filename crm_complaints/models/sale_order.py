@@ -16,21 +16,12 @@ class SaleOrder(models.Model):
 
     def action_log_complaint(self):
         self.ensure_one()
-        product = self.order_line.product_id[:1]
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log a Complaint"),
-            "res_model": "crm.complaint",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": {
-                "default_partner_id": self.partner_id.id,
-                "default_sale_order_id": self.id,
-                "default_product_id": product.id,
-                "default_company_id": self.company_id.id,
-                "default_channel": "phone",
-            },
-        }
+        return self.env["crm.complaint"]._action_log_complaint(
+            partner_id=self.partner_id.id,
+            sale_order_id=self.id,
+            product_id=self.order_line.product_id[:1].id,
+            company_id=self.company_id.id,
+        )
 
     def action_view_complaints(self):
         self.ensure_one()
