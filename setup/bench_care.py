@@ -17,7 +17,7 @@ from unittest.mock import patch
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from bench_common import create_bench_db, db_exists, registry  # noqa: E402
+from bench_common import create_bench_db, db_exists, registry, upgrade_bench_db  # noqa: E402
 
 from odoo import SUPERUSER_ID, api  # noqa: E402
 from odoo.fields import Command  # noqa: E402
@@ -158,6 +158,8 @@ def main():
     if not db_exists(db):
         print(f"creating {db} with the three addons")
         create_bench_db(db)
+    else:
+        upgrade_bench_db(db)
     with registry(db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         env.company.partner_id.tz = "UTC"

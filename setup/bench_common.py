@@ -54,27 +54,26 @@ def db_exists(name):
     return out == "1"
 
 
+def _odoo_bin(name, *args):
+    odoo_bin = os.path.join(os.environ["ODOO_SRC"], "odoo-bin")
+    subprocess.run(
+        [sys.executable, odoo_bin, "-c", os.environ["CRM_CARE_ODOO_CONF"], "-d", name, *args]
+        + ["--stop-after-init", "--log-level=warn"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def create_bench_db(name):
     """A fresh database from the dependency template with the three addons (no demo data)."""
     subprocess.run(["dropdb", "--if-exists", name], check=True)
     subprocess.run(["createdb", "-T", os.environ["CRM_CARE_BENCH_TEMPLATE"], name], check=True)
-    odoo_bin = os.path.join(os.environ["ODOO_SRC"], "odoo-bin")
-    subprocess.run(
-        [
-            sys.executable,
-            odoo_bin,
-            "-c",
-            os.environ["CRM_CARE_ODOO_CONF"],
-            "-d",
-            name,
-            "-i",
-            os.environ["CRM_CARE_ADDONS"],
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    _odoo_bin(name, "-i", os.environ["CRM_CARE_ADDONS"])
+
+
+def upgrade_bench_db(name):
+    """A kept bench database gets the addons' current code (schema, data) before it is measured again."""
+    _odoo_bin(name, "-u", os.environ["CRM_CARE_ADDONS"])
 
 
 def registry(name):

@@ -154,7 +154,7 @@ def vacuum(dbname):
 def main():
     args = parse_args()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from bench_common import create_bench_db, db_exists
+    from bench_common import create_bench_db, db_exists, upgrade_bench_db
     from bench_common import registry as bench_registry
 
     import odoo
@@ -164,6 +164,8 @@ def main():
         started = time.perf_counter()
         create_bench_db(args.db)
         print(f"complaints: created {args.db} with the addons in {time.perf_counter() - started:.1f} s")
+    else:
+        upgrade_bench_db(args.db)
     registry = bench_registry(args.db)
     failed = False
     with registry.cursor() as cr:

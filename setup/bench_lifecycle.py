@@ -19,6 +19,7 @@ from bench_common import (  # noqa: E402
     parse_args,
     registry,
     timed,
+    upgrade_bench_db,
 )
 from freezegun import freeze_time  # noqa: E402
 
@@ -92,6 +93,9 @@ def main():
     if fresh:
         with timed("create database with the addons"):
             create_bench_db(db)
+    else:
+        with timed("upgrade the kept database to the addons' current code"):
+            upgrade_bench_db(db)
     reg = registry(db)
     with reg.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
