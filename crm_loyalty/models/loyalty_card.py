@@ -36,8 +36,13 @@ class LoyaltyCard(models.Model):
     @api.model
     def _cron_expire_loyalty_points(self, chunk_size=EXPIRY_CHUNK_SIZE):
         """Expire the membership points older than each company's validity, writing one history line per
-        card for what expired. Chunked by card, committed per chunk, idempotent (a card expires once a
-        day, and what expired counts as used), cards claimed with SKIP LOCKED."""
+        card for what expired.
+
+        One pass over the program's history finds the cards with points to expire (set-based); they are
+        then expired in chunks, each committed, the amount computed again from the card's history at that
+        moment. Idempotent and resumable: what expired counts as used, and a card expires at most once a
+        day (unique index), so a second run, a resumed run or a second worker expires nothing twice.
+        """
         companies = (
             self.env["res.company"]
             .sudo()
@@ -50,36 +55,66 @@ class LoyaltyCard(models.Model):
             description = self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
                 "Points earned up to %s expired", fields.Date.to_string(last_day)
             )
+            program_id = company.loyalty_program_id.id
             self.flush_model()
             self.env["loyalty.history"].flush_model()
-            self.env["crm.loyalty.run"]._set_batch_session()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT COUNT(*) FROM loyalty_card WHERE program_id = %s AND points > 0",
-                    company.loyalty_program_id.id,
-                )
-            )
-            self.env["ir.cron"]._commit_progress(remaining=self.env.cr.fetchone()[0])
+            todo = self._loyalty_expiry_candidates(program_id, cutoff)
+            if todo is None:
+                continue
+            self.env["ir.cron"]._commit_progress(remaining=todo)
             after = 0
             while True:
                 last_id, cards, expired = self._loyalty_expire_chunk(
-                    company.loyalty_program_id.id, cutoff, today, description, after, chunk_size
+                    program_id, cutoff, today, description, after, chunk_size
                 )
                 if last_id is None:
                     break
                 after = last_id
-                _logger.info("Points expiry: %s cards scanned, %s expired %s points", cards, expired[0], expired[1])
+                _logger.info("Points expiry: %s cards checked, %s expired %s points", cards, expired[0], expired[1])
                 if not self.env["ir.cron"]._commit_progress(cards):
-                    return  # out of time: the next call resumes (cards already done expire nothing more)
+                    return  # out of time: the next call starts again (cards done expire nothing more)
+            self.env.cr.execute("DROP TABLE IF EXISTS crm_loyalty_expiry_todo")
         self.invalidate_model(["points"])
         self.env["loyalty.history"].invalidate_model()
 
     @api.model
+    def _loyalty_expiry_candidates(self, program_id, cutoff):
+        """Store in the session's table crm_loyalty_expiry_todo the program's cards with points earned
+        before `cutoff` and not used yet (one aggregate over the history); return how many, or None when
+        another worker is at it (advisory lock)."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("Points expiry: another worker is expiring the points of program %s", program_id)
+            return None
+        self.env["crm.loyalty.run"]._set_batch_session()
+        self.env.cr.execute("DROP TABLE IF EXISTS crm_loyalty_expiry_todo")
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE crm_loyalty_expiry_todo AS
+                SELECT h.card_id
+                  FROM loyalty_history h
+                  JOIN loyalty_card c ON c.id = h.card_id
+                 WHERE c.program_id = %(program)s AND c.points > 0
+                 GROUP BY h.card_id
+                HAVING COALESCE(SUM(h.issued) FILTER (WHERE h.create_date < %(cutoff)s), 0)
+                       - COALESCE(SUM(h.used), 0) >= 0.01
+                """,
+                program=program_id,
+                cutoff=cutoff,
+            )
+        )
+        count = self.env.cr.rowcount
+        self.env.cr.execute("ALTER TABLE crm_loyalty_expiry_todo ADD PRIMARY KEY (card_id)")
+        return count
+
+    @api.model
     def _loyalty_expire_chunk(self, program_id, cutoff, today, description, after, chunk_size):
-        """Expire the points of the next chunk of cards after id `after`: (last id, cards, (expired, points)).
+        """Expire the points of the next chunk of candidate cards after id `after`:
+        (last id or None when none is left, cards, (expired cards, points)).
 
         One worker at a time per program (advisory lock; another worker finds it taken and leaves). Should
-        two chunks ever meet, the unique index lets a card expire once a day, and only the card whose
+        two workers ever meet, the unique index lets a card expire once a day, and only the card whose
         expiry line was inserted loses points.
         """
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
@@ -91,9 +126,11 @@ class LoyaltyCard(models.Model):
             SQL(
                 """
                 WITH cards AS (
-                    SELECT id, points FROM loyalty_card
-                     WHERE program_id = %(program)s AND points > 0 AND id > %(after)s
-                     ORDER BY id
+                    SELECT c.id, c.points
+                      FROM crm_loyalty_expiry_todo t
+                      JOIN loyalty_card c ON c.id = t.card_id
+                     WHERE t.card_id > %(after)s
+                     ORDER BY t.card_id
                      LIMIT %(limit)s
                 ), balance AS (
                     SELECT h.card_id,
@@ -127,7 +164,6 @@ class LoyaltyCard(models.Model):
                 SELECT (SELECT MAX(id) FROM cards), (SELECT COUNT(*) FROM cards),
                        (SELECT COUNT(*) FROM ins), (SELECT COALESCE(SUM(used), 0) FROM ins)
                 """,
-                program=program_id,
                 after=after,
                 limit=chunk_size,
                 cutoff=cutoff,

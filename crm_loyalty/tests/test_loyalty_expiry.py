@@ -1,9 +1,12 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import tagged
+
+from odoo.addons.base.models.ir_cron import IrCron
 
 from .common import LoyaltyCase
 
@@ -131,3 +134,35 @@ class TestLoyaltyExpiry(LoyaltyCase):
         self._expire(self.TODAY.replace(year=self.TODAY.year + 1, month=2, day=1))
         self.assertEqual(self.card.points, 0)
         self.assertEqual(self._expired_lines().used, 300)
+
+    def test_chunked_run_cut_short_resumes_and_expires_each_card_once(self):
+        jan = self.TODAY.replace(month=1, day=10)
+        day = jan.replace(year=jan.year + 1)
+        cards = self.card
+        for i in range(4):
+            partner = self._customer(f"Chunk Saver {i}")
+            cards |= self.env["loyalty.card"].create({"program_id": self.program.id, "partner_id": partner.id})
+        for i, card in enumerate(cards):
+            line = self.env["loyalty.history"].create({"card_id": card.id, "description": "lot", "issued": 100 + i})
+            card.points = 100 + i
+            self._set_earned(line, jan)
+        calls = []
+
+        def stop_after_first_chunk(cron, processed=0, **kwargs):
+            calls.append(processed)
+            return 0 if processed else float("inf")  # out of time after the first chunk
+
+        with freeze_time(day), patch.object(IrCron, "_commit_progress", stop_after_first_chunk):
+            self.env["loyalty.card"]._cron_expire_loyalty_points(chunk_size=2)
+        self.env.invalidate_all()
+        self.assertEqual(calls, [0, 2], "the run stops after its first chunk of two cards")
+        self.assertEqual(cards.mapped("points"), [0, 0, 102, 103, 104])
+        # Before the runner calls again, the last customer redeems 30 points: what expires is computed then.
+        redeemed = self.env["loyalty.history"].create({"card_id": cards[4].id, "description": "redeem", "used": 30})
+        cards[4].points -= 30
+        self._set_earned(redeemed, day)
+        self._expire(day)
+        self.assertEqual(cards.mapped("points"), [0, 0, 0, 0, 0])
+        expired = self.env["loyalty.history"].search([("card_id", "in", cards.ids), ("crm_loyalty_expiry_date", "=", day)])
+        self.assertEqual(len(expired), 5, "each card expired once")
+        self.assertEqual(expired.filtered(lambda line: line.card_id == cards[4]).used, 74)
