@@ -163,6 +163,8 @@ class TestLoyaltyExpiry(LoyaltyCase):
         self._set_earned(redeemed, day)
         self._expire(day)
         self.assertEqual(cards.mapped("points"), [0, 0, 0, 0, 0])
-        expired = self.env["loyalty.history"].search([("card_id", "in", cards.ids), ("crm_loyalty_expiry_date", "=", day)])
+        expired = self.env["loyalty.history"].search(
+            [("card_id", "in", cards.ids), ("crm_loyalty_expiry_date", "=", day)]
+        )
         self.assertEqual(len(expired), 5, "each card expired once")
         self.assertEqual(expired.filtered(lambda line: line.card_id == cards[4]).used, 74)
