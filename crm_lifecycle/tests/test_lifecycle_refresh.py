@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -107,6 +108,16 @@ class TestLifecycleRefresh(LifecycleCase):
         self._three_customers()
         self._run_cron()
         self.assertEqual(stale.state, "cancel")
+
+    def test_run_logs_are_kept_a_year(self):
+        Run = self.env["crm.lifecycle.run"]
+        old = Run.create({"date": fields.Date.subtract(fields.Date.today(), days=400), "state": "done"})
+        recent = Run.create({"date": fields.Date.subtract(fields.Date.today(), days=300), "state": "done"})
+        self.env["crm.batch.run.mixin"]._gc_batch_runs()  # the abstract model itself has no logs
+        self.assertTrue(old.exists())
+        Run._gc_batch_runs()
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
 
     def test_automation_rule_plans_activity_when_customer_becomes_at_risk(self):
         self._mark_classified()
