@@ -112,7 +112,15 @@ def load_cards_and_history(cr, program_id, first_partner_id, customers, lines, s
 
 
 def reset_loyalty(cr):
-    """Back to no tier at all, so that --reuse measures the first evaluation again."""
+    """Back to no tier at all, so that --reuse measures the first evaluation again; every card's points are
+    its history's balance again (whatever an interrupted earlier run left)."""
+    cr.execute("DELETE FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL")
+    cr.execute(
+        """UPDATE loyalty_card c SET points = b.balance
+             FROM (SELECT card_id, ROUND((SUM(issued) - SUM(used))::numeric, 2)::float8 AS balance
+                     FROM loyalty_history GROUP BY card_id) b
+            WHERE b.card_id = c.id AND ABS(c.points - b.balance) > 0.005"""
+    )
     cr.execute("DELETE FROM crm_loyalty_run")
     cr.execute("DELETE FROM crm_loyalty_tier_history")
     cr.execute(
@@ -235,10 +243,13 @@ def main():
         expired, points = cr.fetchone()
         log(f"     {expired:,} cards had {points:,.0f} points expire")
         # Undo the expiry so that --reuse measures the same work again.
+        # (A card can have two expiry lines: restore their sum, UPDATE ... FROM applies one row per card.)
         cr.execute(
             """WITH gone AS (DELETE FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL
-                             RETURNING card_id, used)
-               UPDATE loyalty_card c SET points = c.points + gone.used FROM gone WHERE gone.card_id = c.id"""
+                             RETURNING card_id, used),
+                    per_card AS (SELECT card_id, SUM(used) AS used FROM gone GROUP BY card_id)
+               UPDATE loyalty_card c SET points = c.points + per_card.used
+                 FROM per_card WHERE per_card.card_id = c.id"""
         )
         cr.commit()
 

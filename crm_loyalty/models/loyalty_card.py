@@ -1,6 +1,7 @@
 import logging
 from datetime import datetime, time, timedelta
 
+import psycopg2
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -64,7 +65,7 @@ class LoyaltyCard(models.Model):
             self.env["ir.cron"]._commit_progress(remaining=todo)
             after = 0
             while True:
-                last_id, cards, expired = self._loyalty_expire_chunk(
+                last_id, cards, expired = self._loyalty_expire_chunk_retrying(
                     program_id, cutoff, today, description, after, chunk_size
                 )
                 if last_id is None:
@@ -78,10 +79,24 @@ class LoyaltyCard(models.Model):
         self.env["loyalty.history"].invalidate_model()
 
     @api.model
+    def _loyalty_expire_chunk_retrying(self, *args):
+        """_loyalty_expire_chunk, started again with a fresh snapshot when a card of the chunk was changed
+        by a transaction that committed meanwhile (the previous chunk is committed: nothing is lost)."""
+        for attempt in range(3):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    return self._loyalty_expire_chunk(*args)
+            except psycopg2.errors.SerializationFailure:
+                if attempt == 2:
+                    raise
+                self.env.cr.rollback()
+        return None, 0, (0, 0)
+
+    @api.model
     def _loyalty_expiry_candidates(self, program_id, cutoff):
         """Store in the session's table crm_loyalty_expiry_todo the program's cards with points earned
-        before `cutoff` and not used yet (one aggregate over the history); return how many, or None when
-        another worker is at it (advisory lock)."""
+        before `cutoff` and not used yet, with the amount to expire and the card row's version (ctid), by
+        one aggregate over the history; return how many, or None when another worker is at it."""
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
         if not self.env.cr.fetchone()[0]:
             _logger.info("Points expiry: another worker is expiring the points of program %s", program_id)
@@ -92,11 +107,13 @@ class LoyaltyCard(models.Model):
             SQL(
                 """
                 CREATE TEMP TABLE crm_loyalty_expiry_todo AS
-                SELECT h.card_id
+                SELECT c.id AS card_id, c.ctid AS card_version,
+                       ROUND(LEAST(c.points, COALESCE(SUM(h.issued) FILTER (WHERE h.create_date < %(cutoff)s), 0)
+                                             - COALESCE(SUM(h.used), 0))::numeric, 2) AS amount
                   FROM loyalty_history h
                   JOIN loyalty_card c ON c.id = h.card_id
                  WHERE c.program_id = %(program)s AND c.points > 0
-                 GROUP BY h.card_id
+                 GROUP BY c.id, c.ctid, c.points
                 HAVING COALESCE(SUM(h.issued) FILTER (WHERE h.create_date < %(cutoff)s), 0)
                        - COALESCE(SUM(h.used), 0) >= 0.01
                 """,
@@ -113,9 +130,12 @@ class LoyaltyCard(models.Model):
         """Expire the points of the next chunk of candidate cards after id `after`:
         (last id or None when none is left, cards, (expired cards, points)).
 
-        One worker at a time per program (advisory lock; another worker finds it taken and leaves). Should
-        two workers ever meet, the unique index lets a card expire once a day, and only the card whose
-        expiry line was inserted loses points.
+        A card whose row has not changed since the candidates were taken (same ctid: any update of the
+        card, such as points redeemed or earned meanwhile, makes a new row version) expires the amount
+        computed then; a changed one has it computed again from its history. One worker at a time per
+        program (advisory lock; another finds it taken and leaves). Should two workers ever meet, the
+        unique index lets a card expire once a day, and only the card whose expiry line was inserted loses
+        points.
         """
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
         if not self.env.cr.fetchone()[0]:
@@ -125,8 +145,8 @@ class LoyaltyCard(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH cards AS (
-                    SELECT c.id, c.points
+                WITH cards AS MATERIALIZED (
+                    SELECT c.id, c.points, t.amount, c.ctid = t.card_version AS unchanged
                       FROM crm_loyalty_expiry_todo t
                       JOIN loyalty_card c ON c.id = t.card_id
                      WHERE t.card_id > %(after)s
@@ -137,14 +157,16 @@ class LoyaltyCard(models.Model):
                            SUM(h.issued) FILTER (WHERE h.create_date < %(cutoff)s) AS old_issued,
                            SUM(h.used) AS used
                       FROM loyalty_history h
-                     WHERE h.card_id IN (SELECT id FROM cards)
+                     WHERE h.card_id IN (SELECT id FROM cards WHERE NOT unchanged)
                      GROUP BY h.card_id
                 ), expiring AS (
-                    SELECT c.id AS card_id,
-                           ROUND(LEAST(c.points, COALESCE(b.old_issued, 0) - COALESCE(b.used, 0))::numeric, 2) AS amount
+                    SELECT id AS card_id, amount FROM cards WHERE unchanged
+                     UNION ALL
+                    SELECT c.id,
+                           ROUND(LEAST(c.points, COALESCE(b.old_issued, 0) - COALESCE(b.used, 0))::numeric, 2)
                       FROM cards c
                       JOIN balance b ON b.card_id = c.id
-                     WHERE COALESCE(b.old_issued, 0) - COALESCE(b.used, 0) >= 0.01
+                     WHERE NOT c.unchanged AND COALESCE(b.old_issued, 0) - COALESCE(b.used, 0) >= 0.01
                 ), ins AS (
                     INSERT INTO loyalty_history
                            (card_id, description, issued, used, crm_loyalty_expiry_date,
@@ -160,6 +182,8 @@ class LoyaltyCard(models.Model):
                        SET points = c.points - ins.used, write_uid = %(uid)s, write_date = %(now)s
                       FROM ins
                      WHERE c.id = ins.card_id
+                       -- the chunk's id range: an index range scan, not a scan of every card
+                       AND c.id BETWEEN (SELECT MIN(id) FROM cards) AND (SELECT MAX(id) FROM cards)
                 )
                 SELECT (SELECT MAX(id) FROM cards), (SELECT COUNT(*) FROM cards),
                        (SELECT COUNT(*) FROM ins), (SELECT COALESCE(SUM(used), 0) FROM ins)

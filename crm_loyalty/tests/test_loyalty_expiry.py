@@ -44,10 +44,13 @@ class TestLoyaltyExpiry(LoyaltyCase):
 
     def _move(self, on, issued=0.0, used=0.0):
         """A history line of the card on day `on` (issued: a lot earned; used: points redeemed)."""
+        self._move_card(self.card, on, issued, used)
+
+    def _move_card(self, card, on, issued=0.0, used=0.0):
         line = self.env["loyalty.history"].create(
-            {"card_id": self.card.id, "description": "move", "issued": issued, "used": used}
+            {"card_id": card.id, "description": "move", "issued": issued, "used": used}
         )
-        self.card.points += issued - used
+        card.points += issued - used
         self._set_earned(line, on)
 
     def _expire(self, on):
@@ -168,3 +171,28 @@ class TestLoyaltyExpiry(LoyaltyCase):
         )
         self.assertEqual(len(expired), 5, "each card expired once")
         self.assertEqual(expired.filtered(lambda line: line.card_id == cards[4]).used, 74)
+
+    def test_card_changed_during_the_run_has_its_amount_computed_again(self):
+        """The candidates and their amounts are taken once; a card redeemed before its chunk comes is
+        computed again from its history, an unchanged one expires the amount taken."""
+        jan = self.TODAY.replace(month=1, day=10)
+        day = jan.replace(year=jan.year + 1)
+        other = self.env["loyalty.card"].create(
+            {"program_id": self.program.id, "partner_id": self._customer("Unchanged Saver").id}
+        )
+        for card in self.card | other:
+            self._move_card(card, jan, issued=100)
+        LoyaltyCard = self.env.registry["loyalty.card"]
+        original = LoyaltyCard._loyalty_expire_chunk
+
+        def redeem_before_first_chunk(model, program_id, cutoff, today, description, after, chunk_size):
+            if not after:  # the customer redeems 30 points after the candidates were taken
+                self._move_card(self.card, day, used=30)
+            return original(model, program_id, cutoff, today, description, after, chunk_size)
+
+        with patch.object(LoyaltyCard, "_loyalty_expire_chunk", redeem_before_first_chunk):
+            self._expire(day)
+        self.assertEqual(self._expired_lines().used, 70, "100 earned, 30 redeemed since: 70 expire, not 100")
+        self.assertEqual(self.card.points, 0)
+        self.assertEqual(other.history_ids.filtered("crm_loyalty_expiry_date").used, 100)
+        self.assertEqual(other.points, 0)
