@@ -228,8 +228,7 @@ def main():
             with timed(f"points expiry over {total_lines:,} history lines #{i + 1} (catch-up)", catch_up):
                 env["loyalty.card"]._cron_expire_loyalty_points()
             cr.execute(
-                "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history"
-                " WHERE crm_loyalty_expiry_date IS NOT NULL"
+                "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL"
             )
             expired, points = cr.fetchone()
             log(f"     {expired:,} cards had {points:,.0f} points expire")
@@ -261,6 +260,7 @@ def undo_expiry(cr):
              FROM per_card WHERE per_card.card_id = c.id"""
     )
     cr.commit()
+
 
 if __name__ == "__main__":
     main()
