@@ -183,7 +183,7 @@ ensure_postgres() {
     fi
     if ! run_as_pg "$(pg_bin pg_ctl)" -D "$data/cluster" status >/dev/null 2>&1; then
         quiet run_as_pg "$(pg_bin pg_ctl)" -D "$data/cluster" -l "$data/server.log" -w -t 60 \
-            -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses='' -c fsync=off -c full_page_writes=off" start
+            -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses='' -c fsync=off -c full_page_writes=off ${CRM_CARE_PG_OPTIONS:-}" start
     fi
     export PGHOST=$PG_SOCKET PGPORT=$PG_PORT PGUSER=odoo
     DB_ARGS=(--db_host "$PG_SOCKET" --db_port "$PG_PORT" --db_user odoo)
