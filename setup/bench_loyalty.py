@@ -1,6 +1,6 @@
 """setup/bench loyalty: the nightly membership tier evaluation and the points expiry at scale.
 
-setup/bench loyalty --customers 1000000 --orders 5000000 --history 10000000
+setup/bench loyalty --customers 1000000 --orders 5000000 --history 10000000 [--reuse [--expiry-only]]
 
 Loads the lifecycle bench data (customers and orders, COPY), a tier ladder, and a membership card per
 customer with `--history` loyalty history lines (lots earned over three years, redemptions), then times:
@@ -25,6 +25,7 @@ from bench_common import (  # noqa: E402
     log,
     median,
     parse_args,
+    psql,
     registry,
     timed,
     upgrade_bench_db,
@@ -153,6 +154,9 @@ def steady_state(cr, today):
 def main():
     parser_defaults = {"customers": 100_000, "orders": 500_000}
     history_lines = 1_000_000
+    expiry_only = "--expiry-only" in sys.argv  # skip the tier evaluations (kept database only)
+    if expiry_only:
+        sys.argv.remove("--expiry-only")
     if "--history" in sys.argv:
         index = sys.argv.index("--history")
         history_lines = int(sys.argv[index + 1])
@@ -189,67 +193,78 @@ def main():
                 )
             log(f"  loaded {args.customers:,} cards and {lines:,} history lines")
             cr.commit()
-        else:
+        elif not expiry_only:
             reset_loyalty(cr)
-        with timed("first evaluation (every customer gets its first tier, set-based)"):
+        if not (expiry_only and not fresh):
+            evaluate_tiers(env, cr, run_model, today)
+        measure_expiry(env, cr, db, today)
+
+
+def evaluate_tiers(env, cr, run_model, today):
+    """The first evaluation, quiet nights and nights with reviews (rolled back at the end)."""
+    with timed("first evaluation (every customer gets its first tier, set-based)"):
+        run_model._cron_evaluate_tiers()
+    steady_state(cr, today)
+    members = env["res.partner"].search_count([("loyalty_tier_id", "!=", False), ("parent_id", "=", False)])
+    tiers = env["res.partner"]._read_group([("parent_id", "=", False)], ["loyalty_tier_id"], ["__count"])
+    log(f"  {members:,} members: " + ", ".join(f"{t.name or 'none'} {n:,}" for t, n in tiers))
+
+    quiet = []
+    for i in range(3):
+        with freeze_time(today, tick=True), timed(f"quiet night #{i + 1} (nothing due)", quiet):
             run_model._cron_evaluate_tiers()
-        steady_state(cr, today)
-        members = env["res.partner"].search_count([("loyalty_tier_id", "!=", False), ("parent_id", "=", False)])
-        tiers = env["res.partner"]._read_group([("parent_id", "=", False)], ["loyalty_tier_id"], ["__count"])
-        log(f"  {members:,} members: " + ", ".join(f"{t.name or 'none'} {n:,}" for t, n in tiers))
+    log(f"  -> median quiet night: {median(quiet):.2f} s")
 
-        quiet = []
-        for i in range(3):
-            with freeze_time(today, tick=True), timed(f"quiet night #{i + 1} (nothing due)", quiet):
-                run_model._cron_evaluate_tiers()
-        log(f"  -> median quiet night: {median(quiet):.2f} s")
-
-        nights = []
-        for offset in (1, 2, 3):
-            with (
-                freeze_time(today + timedelta(days=offset), tick=True),
-                timed(f"night +{offset} (about 1/365 of the members reviewed)", nights),
-            ):
-                run_model._cron_evaluate_tiers()
-            run = run_model.search([], limit=1)
-            log(
-                f"     {run.changed_count:,} members updated, {run.tier_change_count:,} tier changes, "
-                f"{run.error_count} errors"
-            )
-        log(f"  -> median night with reviews: {median(nights):.2f} s")
-        cr.rollback()
-
-        cr.execute("SELECT COUNT(*) FROM loyalty_history")
-        total_lines = cr.fetchone()[0]
-        catch_up = []
-        for i in range(3):
-            if i:
-                undo_expiry(cr)
-            with timed(f"points expiry over {total_lines:,} history lines #{i + 1} (catch-up)", catch_up):
-                env["loyalty.card"]._cron_expire_loyalty_points()
-            cr.execute(
-                "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL"
-            )
-            expired, points = cr.fetchone()
-            log(f"     {expired:,} cards had {points:,.0f} points expire")
-        log(f"  -> median expiry catch-up: {median(catch_up):.2f} s")
-        with timed("points expiry again the same day (nothing left to expire)"):
-            env["loyalty.card"]._cron_expire_loyalty_points()
+    nights = []
+    for offset in (1, 2, 3):
         with (
-            freeze_time(today + timedelta(days=1), tick=True),
-            timed("points expiry the next night (one day of lots crosses the validity)"),
+            freeze_time(today + timedelta(days=offset), tick=True),
+            timed(f"night +{offset} (about 1/365 of the members reviewed)", nights),
         ):
+            run_model._cron_evaluate_tiers()
+        run = run_model.search([], limit=1)
+        log(
+            f"     {run.changed_count:,} members updated, {run.tier_change_count:,} tier changes, "
+            f"{run.error_count} errors"
+        )
+    log(f"  -> median night with reviews: {median(nights):.2f} s")
+    cr.rollback()
+
+
+def measure_expiry(env, cr, db, today):
+    """The expiry catch-up three times (undone and vacuumed in between, as on a first run), then the same
+    day again and the next night; undone at the end."""
+    cr.execute("SELECT COUNT(*) FROM loyalty_history")
+    total_lines = cr.fetchone()[0]
+    catch_up = []
+    for i in range(3):
+        if i:
+            undo_expiry(cr, db)
+        with timed(f"points expiry over {total_lines:,} history lines #{i + 1} (catch-up)", catch_up):
             env["loyalty.card"]._cron_expire_loyalty_points()
         cr.execute(
-            "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date = %s",
-            [today + timedelta(days=1)],
+            "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL"
         )
         expired, points = cr.fetchone()
         log(f"     {expired:,} cards had {points:,.0f} points expire")
-        undo_expiry(cr)  # so that --reuse measures the same work again
+    log(f"  -> median expiry catch-up: {median(catch_up):.2f} s")
+    with timed("points expiry again the same day (nothing left to expire)"):
+        env["loyalty.card"]._cron_expire_loyalty_points()
+    with (
+        freeze_time(today + timedelta(days=1), tick=True),
+        timed("points expiry the next night (one day of lots crosses the validity)"),
+    ):
+        env["loyalty.card"]._cron_expire_loyalty_points()
+    cr.execute(
+        "SELECT COUNT(*), COALESCE(SUM(used), 0) FROM loyalty_history WHERE crm_loyalty_expiry_date = %s",
+        [today + timedelta(days=1)],
+    )
+    expired, points = cr.fetchone()
+    log(f"     {expired:,} cards had {points:,.0f} points expire")
+    undo_expiry(cr, db)  # so that --reuse measures the same work again
 
 
-def undo_expiry(cr):
+def undo_expiry(cr, db):
     """Remove every expiry line and give the cards their points back."""
     # (A card can have two expiry lines: restore their sum, UPDATE ... FROM applies one row per card.)
     cr.execute(
@@ -260,6 +275,7 @@ def undo_expiry(cr):
              FROM per_card WHERE per_card.card_id = c.id"""
     )
     cr.commit()
+    psql("-d", db, "-c", "VACUUM ANALYZE loyalty_history, loyalty_card")
 
 
 if __name__ == "__main__":
