@@ -39,10 +39,11 @@ class LoyaltyCard(models.Model):
         """Expire the membership points older than each company's validity, writing one history line per
         card for what expired.
 
-        One pass over the program's history finds the cards with points to expire (set-based); they are
-        then expired in chunks, each committed, the amount computed again from the card's history at that
-        moment. Idempotent and resumable: what expired counts as used, and a card expires at most once a
-        day (unique index), so a second run, a resumed run or a second worker expires nothing twice.
+        One aggregate over the history finds the program's cards with points to expire and the amounts
+        (set-based); they are then expired in chunks, each committed, the amount of a card changed in the
+        meantime computed again from its history. Idempotent and resumable: what expired counts as used,
+        and a card expires at most once a day (unique index), so a second run, a resumed run or a second
+        worker expires nothing twice.
         """
         companies = (
             self.env["res.company"]
