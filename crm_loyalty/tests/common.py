@@ -63,6 +63,26 @@ class LoyaltyCase(LifecycleCase):
             {"name": "Platinum", "sequence": 30, "min_spend": 80000, "min_orders": 3, "points_multiplier": 2}
         )
 
+    @classmethod
+    def _membership_program(cls, **vals):
+        """A loyalty-card program earning a point per currency unit, made the company's membership card."""
+        program = cls.env["loyalty.program"].create(
+            {
+                "name": "Membership Card",
+                "program_type": "loyalty",
+                "applies_on": "both",
+                "trigger": "auto",
+                "rule_ids": [
+                    Command.clear(),
+                    Command.create({"reward_point_mode": "money", "reward_point_amount": 1, "minimum_amount": 0}),
+                ],
+                "reward_ids": [Command.clear(), Command.create({"discount": 5, "required_points": 1000000})],
+                **vals,
+            }
+        )
+        cls.company.loyalty_program_id = program
+        return program
+
     def _day(self, days):
         return self.TODAY + timedelta(days=days)
 

@@ -13,20 +13,7 @@ class TestLoyaltyBenefits(LoyaltyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Membership Card",
-                "program_type": "loyalty",
-                "applies_on": "both",
-                "trigger": "auto",
-                "rule_ids": [
-                    Command.clear(),
-                    Command.create({"reward_point_mode": "money", "reward_point_amount": 1, "minimum_amount": 0}),
-                ],
-                "reward_ids": [Command.clear(), Command.create({"discount": 5, "required_points": 1000000})],
-            }
-        )
-        cls.company.loyalty_program_id = cls.program
+        cls.program = cls._membership_program()
 
     def test_tier_pricelist_on_tier_change_and_on_new_quotes(self):
         company = self._customer("Pricelist Corp", is_company=True)

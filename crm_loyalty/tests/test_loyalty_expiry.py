@@ -3,7 +3,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
@@ -18,17 +17,8 @@ class TestLoyaltyExpiry(LoyaltyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Membership Card",
-                "program_type": "loyalty",
-                "applies_on": "both",
-                "trigger": "auto",
-                "rule_ids": [Command.clear(), Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-                "reward_ids": [Command.clear(), Command.create({"discount": 5, "required_points": 1000000})],
-            }
-        )
-        cls.company.write({"loyalty_program_id": cls.program.id, "loyalty_points_validity_months": 12})
+        cls.program = cls._membership_program()
+        cls.company.loyalty_points_validity_months = 12
         cls.partner = cls._customer("Point Saver")
         cls.card = cls.env["loyalty.card"].create({"program_id": cls.program.id, "partner_id": cls.partner.id})
         cls.partner.loyalty_member_card_id = cls.card

@@ -1,7 +1,6 @@
 import json
 
 from odoo.exceptions import AccessError
-from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import LoyaltyCase
@@ -14,18 +13,8 @@ class TestLoyaltyPortal(LoyaltyCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Membership Card",
-                "program_type": "loyalty",
-                "applies_on": "both",
-                "trigger": "auto",
-                "portal_point_name": "Stars",
-                "rule_ids": [Command.clear(), Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-                "reward_ids": [Command.clear(), Command.create({"discount": 5, "required_points": 1000000})],
-            }
-        )
-        cls.company.write({"loyalty_program_id": cls.program.id, "loyalty_points_validity_months": 12})
+        cls.program = cls._membership_program(portal_point_name="Stars")
+        cls.company.loyalty_points_validity_months = 12
         cls.alice_user = new_test_user(cls.env, "alice_portal", groups="base.group_portal", name="Alice Wong")
         cls.bob_user = new_test_user(cls.env, "bob_portal", groups="base.group_portal", name="Bob Marsh")
         cls.alice = cls.alice_user.partner_id
