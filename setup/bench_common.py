@@ -76,6 +76,19 @@ def upgrade_bench_db(name):
     _odoo_bin(name, "-u", os.environ["CRM_CARE_ADDONS"])
 
 
+def prepare_bench_db(name, reuse):
+    """Create the bench database, or with `reuse` keep it (upgraded to the current code) if it exists.
+    Return whether it was created (and so needs its data loaded)."""
+    fresh = not (reuse and db_exists(name))
+    if fresh:
+        with timed("create database with the addons"):
+            create_bench_db(name)
+    else:
+        with timed("upgrade the kept database to the addons' current code"):
+            upgrade_bench_db(name)
+    return fresh
+
+
 def registry(name):
     config.parse_config(["-c", os.environ["CRM_CARE_ODOO_CONF"], "-d", name, "--log-level=warn"])
     return odoo.modules.registry.Registry(name)

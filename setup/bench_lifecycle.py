@@ -11,15 +11,13 @@ from datetime import date, timedelta
 sys.path.insert(0, os.path.dirname(__file__))
 
 from bench_common import (  # noqa: E402
-    create_bench_db,
-    db_exists,
     load_customers_and_orders,
     log,
     median,
     parse_args,
+    prepare_bench_db,
     registry,
     timed,
-    upgrade_bench_db,
 )
 from freezegun import freeze_time  # noqa: E402
 
@@ -88,14 +86,8 @@ def main():
     args = parse_args({"customers": 100_000, "orders": 500_000}, __doc__)
     db = f"crm_care_bench_lifecycle_{args.customers}_{args.orders}"
     today = date.today()
-    fresh = not (args.reuse and db_exists(db))
     log(f"Lifecycle benchmark: {args.customers:,} customers, {args.orders:,} orders, database {db}")
-    if fresh:
-        with timed("create database with the addons"):
-            create_bench_db(db)
-    else:
-        with timed("upgrade the kept database to the addons' current code"):
-            upgrade_bench_db(db)
+    fresh = prepare_bench_db(db, args.reuse)
     reg = registry(db)
     with reg.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -19,16 +19,14 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from bench_common import (  # noqa: E402
     copy_rows,
-    create_bench_db,
-    db_exists,
     load_customers_and_orders,
     log,
     median,
     parse_args,
+    prepare_bench_db,
     psql,
     registry,
     timed,
-    upgrade_bench_db,
 )
 from freezegun import freeze_time  # noqa: E402
 
@@ -164,17 +162,11 @@ def main():
     args = parse_args(parser_defaults, __doc__)
     db = f"crm_care_bench_loyalty_{args.customers}_{args.orders}_{history_lines}"
     today = date.today()
-    fresh = not (args.reuse and db_exists(db))
     log(
         f"Loyalty benchmark: {args.customers:,} customers, {args.orders:,} orders, "
         f"{history_lines:,} loyalty history lines, database {db}"
     )
-    if fresh:
-        with timed("create database with the addons"):
-            create_bench_db(db)
-    else:
-        with timed("upgrade the kept database to the addons' current code"):
-            upgrade_bench_db(db)
+    fresh = prepare_bench_db(db, args.reuse)
     reg = registry(db)
     with reg.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -227,20 +227,7 @@ class CrmLoyaltyRun(models.Model):
         partners.flush_model()
         if initial:
             return self._apply_chunk_initial(chunk)
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p
-                      SET %(assign)s
-                     FROM crm_loyalty_run_line l
-                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
-                      AND p.id = l.partner_id""",
-                assign=_assignments(STATE_COLUMNS, "l"),
-                run_id=self.id,
-                chunk=chunk,
-            )
-        )
-        changed = self.env.cr.rowcount
-        partners.invalidate_model(list(STATE_COLUMNS))
+        changed = self._write_partners_from_lines(chunk, STATE_COLUMNS)
         self.env.cr.execute(
             SQL(
                 """SELECT l.partner_id, l.loyalty_tier_id, p.loyalty_tier_id, l.reason,
@@ -257,8 +244,26 @@ class CrmLoyaltyRun(models.Model):
         errors = partners._loyalty_apply_tier_changes(moves)
         return changed, len(moves) - errors, errors
 
+    def _write_partners_from_lines(self, chunk, columns):
+        """Copy `columns` of the chunk's run lines onto their members (one UPDATE); return how many."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET %(assign)s
+                     FROM crm_loyalty_run_line l
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                      AND p.id = l.partner_id""",
+                assign=_assignments(columns, "l"),
+                run_id=self.id,
+                chunk=chunk,
+            )
+        )
+        count = self.env.cr.rowcount
+        self.env["res.partner"].invalidate_model(list(columns))
+        return count
+
     def _apply_chunk_initial(self, chunk):
-        """First tiers, set-based: history lines, then one UPDATE per member, then tier pricelists."""
+        """First tiers, set-based: history lines, then the members' values and tiers, then tier pricelists."""
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
@@ -283,19 +288,7 @@ class CrmLoyaltyRun(models.Model):
         )
         tier_changes = self.env.cr.rowcount
         columns = (*STATE_COLUMNS, "loyalty_tier_id")
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p
-                      SET %(assign)s
-                     FROM crm_loyalty_run_line l
-                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
-                      AND p.id = l.partner_id""",
-                assign=_assignments(columns, "l"),
-                run_id=self.id,
-                chunk=chunk,
-            )
-        )
-        changed = self.env.cr.rowcount
+        changed = self._write_partners_from_lines(chunk, columns)
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
