@@ -15,18 +15,7 @@ class TestLoyaltyPerformance(LoyaltyCase):
         partner = self._customer(name)
         template = self._order(partner, self._day(-10), amount=1)
         if orders > 1:
-            # Bulk-copy the confirmed order in SQL: real rows, without 1,000 ORM round trips.
-            self.env.flush_all()
-            self.env.cr.execute(
-                """SELECT string_agg(quote_ident(column_name), ', ') FROM information_schema.columns
-                    WHERE table_name = 'sale_order' AND column_name NOT IN ('id')"""
-            )
-            columns = self.env.cr.fetchone()[0]
-            self.env.cr.execute(
-                f"""INSERT INTO sale_order ({columns})
-                    SELECT {columns} FROM sale_order, generate_series(1, %s) WHERE id = %s""",  # noqa: S608
-                [orders - 1, template.id],
-            )
+            self._copy_order(template, orders - 1)
         self._evaluate(self._day(-1))
         self.assertEqual(partner.loyalty_qualifying_orders, orders)
         return partner
