@@ -337,20 +337,28 @@ class ResPartner(models.Model):
     @api.model
     def _lifecycle_sync_contacts(self, partner_ids=None):
         """Copy the lifecycle values of commercial entities onto their contacts (set-based)."""
+        self._crm_care_sync_contacts(CONTACT_COLUMNS, partner_ids)
+
+    @api.model
+    def _crm_care_sync_contacts(self, columns, partner_ids=None):
+        """Copy `columns` of commercial entities (all of them, or `partner_ids`) onto their contacts, in one
+        UPDATE of the contacts whose values differ."""
+        if partner_ids is not None and not partner_ids:
+            return
         self.flush_model()
-        only = SQL("AND cp.id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        only = SQL("AND cp.id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner c SET %(assign)s
                      FROM res_partner cp
                     WHERE c.parent_id IS NOT NULL AND c.commercial_partner_id = cp.id AND c.id != cp.id %(only)s
                       AND (%(differs)s)""",
-                assign=_assignments(CONTACT_COLUMNS, "cp"),
-                differs=_differs(CONTACT_COLUMNS, "c", "cp"),
+                assign=_assignments(columns, "cp"),
+                differs=_differs(columns, "c", "cp"),
                 only=only,
             )
         )
-        self.invalidate_model(list(CONTACT_COLUMNS))
+        self.invalidate_model(list(columns))
 
     birthday = fields.Date(tracking=True)
     next_birthday = fields.Date(

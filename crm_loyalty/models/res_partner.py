@@ -296,6 +296,8 @@ class ResPartner(models.Model):
         entities. Tracking sees each change; then history lines, pricelists, mails and activities.
         A change that fails is logged and skipped; the others go on.
         """
+        if not moves:
+            return 0
         groups = defaultdict(list)
         for move in moves:
             groups[move[1]].append(move)
@@ -394,20 +396,7 @@ class ResPartner(models.Model):
     @api.model
     def _loyalty_sync_contacts(self, partner_ids=None):
         """Copy the membership values of commercial entities onto their contacts (set-based)."""
-        self.flush_model()
-        only = SQL("AND cp.id IN %s", tuple(partner_ids)) if partner_ids else SQL()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner c SET %(assign)s
-                     FROM res_partner cp
-                    WHERE c.commercial_partner_id = cp.id AND c.id != cp.id %(only)s
-                      AND (%(differs)s)""",
-                assign=_assignments(CONTACT_COLUMNS, "cp"),
-                differs=_differs(CONTACT_COLUMNS, "c", "cp"),
-                only=only,
-            )
-        )
-        self.invalidate_model(list(CONTACT_COLUMNS))
+        self._crm_care_sync_contacts(CONTACT_COLUMNS, partner_ids)
 
     # ------------------------------------------------------------------
     # Member page values

@@ -72,3 +72,11 @@ class TestLoyaltyRun(LoyaltyCase):
         self.assertEqual(partners.mapped("loyalty_tier_id"), self.silver)
         self.assertEqual(run.tier_change_count, 3)
         self.assertEqual(self.env["crm.loyalty.run"].search_count([("date", "=", self._day(1))]), 1)
+
+    def test_a_chunk_without_tier_change_touches_no_contact(self):
+        """Only the run's end copies values onto every contact; a chunk without tier change writes nothing."""
+        partners = self.env["res.partner"]
+        partners.flush_model()
+        with self.assertQueryCount(0):
+            self.assertEqual(partners._loyalty_apply_tier_changes([]), 0)
+            partners._loyalty_sync_contacts([])
