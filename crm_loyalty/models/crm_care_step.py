@@ -1,44 +1,33 @@
-"""Campaign step action `issue_coupon`: a coupon of a chosen loyalty program for each customer reached.
-
-Care campaigns (crm.care.step, crm.care.touch) live in crm_lifecycle; this extension only loads when
-they are there, so crm_loyalty installs with or without them.
-"""
-
-import importlib.util
+"""Campaign step action `issue_coupon`: a coupon of a chosen loyalty program for each customer reached."""
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-HAS_CARE_CAMPAIGNS = importlib.util.find_spec("odoo.addons.crm_lifecycle.models.crm_care_step") is not None
 
-if HAS_CARE_CAMPAIGNS:
+class CrmCareStep(models.Model):
+    _inherit = "crm.care.step"
 
-    class CrmCareStep(models.Model):
-        _inherit = "crm.care.step"
+    action = fields.Selection(selection_add=[("issue_coupon", "Issue a coupon")], ondelete={"issue_coupon": "cascade"})
+    coupon_program_id = fields.Many2one(
+        "loyalty.program",
+        domain="[('program_type', 'in', ('coupons', 'next_order_coupons', 'gift_card', 'promo_code'))]",
+        help="Each customer the step reaches gets a coupon of this program.",
+    )
+    coupon_points = fields.Float(string="Coupon Value (points)", default=1.0)
+    coupon_validity_days = fields.Integer(
+        string="Coupon Validity (days)", help="Days the coupon can be used; empty: no end date."
+    )
 
-        action = fields.Selection(
-            selection_add=[("issue_coupon", "Issue a coupon")], ondelete={"issue_coupon": "cascade"}
-        )
-        coupon_program_id = fields.Many2one(
-            "loyalty.program",
-            domain="[('program_type', 'in', ('coupons', 'next_order_coupons', 'gift_card', 'promo_code'))]",
-            help="Each customer the step reaches gets a coupon of this program.",
-        )
-        coupon_points = fields.Float(string="Coupon Value (points)", default=1.0)
-        coupon_validity_days = fields.Integer(
-            string="Coupon Validity (days)", help="Days the coupon can be used; empty: no end date."
-        )
+    @api.model
+    def _get_required_fields(self):
+        return {**super()._get_required_fields(), "issue_coupon": "coupon_program_id"}
 
-        @api.model
-        def _get_required_fields(self):
-            return {**super()._get_required_fields(), "issue_coupon": "coupon_program_id"}
-
-        @api.constrains("action", "coupon_program_id", "coupon_points", "coupon_validity_days")
-        def _check_issue_coupon(self):
-            for step in self.filtered(lambda s: s.action == "issue_coupon"):
-                if not step.coupon_program_id:
-                    raise ValidationError(self.env._("A step that issues coupons needs a coupon program."))
-                if step.coupon_points <= 0:
-                    raise ValidationError(self.env._("The value of the coupons a step issues must be positive."))
-                if step.coupon_validity_days < 0:
-                    raise ValidationError(self.env._("The validity of the coupons cannot be negative."))
+    @api.constrains("action", "coupon_program_id", "coupon_points", "coupon_validity_days")
+    def _check_issue_coupon(self):
+        for step in self.filtered(lambda s: s.action == "issue_coupon"):
+            if not step.coupon_program_id:
+                raise ValidationError(self.env._("A step that issues coupons needs a coupon program."))
+            if step.coupon_points <= 0:
+                raise ValidationError(self.env._("The value of the coupons a step issues must be positive."))
+            if step.coupon_validity_days < 0:
+                raise ValidationError(self.env._("The validity of the coupons cannot be negative."))

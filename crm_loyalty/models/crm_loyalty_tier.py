@@ -37,7 +37,6 @@ class CrmLoyaltyTier(models.Model):
     benefits = fields.Html(translate=True, sanitize=True)
     color = fields.Integer()
     member_count = fields.Integer(compute="_compute_member_count", string="Members")
-    is_top_tier = fields.Boolean(compute="_compute_is_top_tier", string="Top Tier")
 
     @api.depends("company_id")
     def _compute_currency_id(self):
@@ -53,26 +52,11 @@ class CrmLoyaltyTier(models.Model):
         for tier in self:
             tier.member_count = counts.get(tier._origin, 0)
 
-    def _compute_is_top_tier(self):
-        tops = {}
-        for tier in self:
-            if tier.company_id not in tops:
-                tops[tier.company_id] = self._get_ranked_tiers(tier.company_id or None)[-1:]
-            tier.is_top_tier = tier == tops[tier.company_id]
-
     @api.model
     def _get_ranked_tiers(self, company=None):
         """Active tiers that apply to `company` (default: the current one), lowest first."""
         company = company or self.env.company
         return self.sudo().search([("company_id", "in", [company.id, False])])
-
-    def _get_next_tier(self):
-        """The tier right above this one (or the lowest tier for an empty recordset)."""
-        tiers = self._get_ranked_tiers(self.company_id or self.env.company)
-        if not self:
-            return tiers[:1]
-        position = list(tiers).index(self) if self in tiers else len(tiers)
-        return tiers[position + 1 : position + 2]
 
     @api.constrains("min_spend", "min_orders", "points_multiplier")
     def _check_amounts(self):

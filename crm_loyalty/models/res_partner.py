@@ -23,7 +23,6 @@ class ResPartner(models.Model):
         ondelete="restrict",
         group_expand="_read_group_loyalty_tier_ids",
     )
-    loyalty_tier_color = fields.Integer(related="loyalty_tier_id.color", string="Tier Color")
     loyalty_tier_since = fields.Date(string="Tier Since", readonly=True, copy=False)
     loyalty_review_date = fields.Date(
         string="Tier Review Date",
@@ -59,7 +58,6 @@ class ResPartner(models.Model):
         "loyalty.card", string="Membership Card", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
     loyalty_points = fields.Float(related="loyalty_member_card_id.points", string="Loyalty Points")
-    loyalty_tier_history_ids = fields.One2many("crm.loyalty.tier.history", "partner_id", string="Tier History")
     loyalty_tier_history_count = fields.Integer(compute="_compute_loyalty_tier_history_count", string="Tier Moves")
 
     @api.model

@@ -72,8 +72,14 @@ class TestLoyaltyConfig(LoyaltyCase):
         self.assertEqual(partner.loyalty_review_date, self._day(29 + 30))
 
     def test_tier_stat_and_views_load(self):
+        company = self._customer("Member Company", is_company=True)
+        contact = self._customer("Member Contact", parent_id=company.id)
+        self._order(contact, self.TODAY, amount=6000)
+        self.assertEqual((company | contact).mapped("loyalty_tier_id"), self.silver, "the contact carries the tier")
+        self.assertEqual(self.silver.member_count, 1, "a member is a commercial entity, not each of its contacts")
         action = self.silver.action_view_members()
         self.assertEqual(action["res_model"], "res.partner")
+        self.assertEqual(self.env["res.partner"].search(action["domain"]), company)
         for xmlid in (
             "crm_loyalty.crm_loyalty_member_action",
             "crm_loyalty.crm_loyalty_tier_action",

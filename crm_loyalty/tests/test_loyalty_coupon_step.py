@@ -1,19 +1,12 @@
 from datetime import date, timedelta
-from unittest import skipUnless
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.crm_loyalty.models.crm_care_step import HAS_CARE_CAMPAIGNS
-
-if HAS_CARE_CAMPAIGNS:
-    from odoo.addons.crm_lifecycle.tests.care_common import CareCase
-else:  # care campaigns not installed: nothing to test here
-    from odoo.addons.crm_lifecycle.tests.common import LifecycleCase as CareCase
+from odoo.addons.crm_lifecycle.tests.care_common import CareCase
 
 
 @tagged("post_install", "-at_install")
-@skipUnless(HAS_CARE_CAMPAIGNS, "care campaigns (crm.care.step) are not part of crm_lifecycle")
 class TestLoyaltyCouponStep(CareCase):
     """A campaign step `issue_coupon` gives each customer it reaches a coupon of the chosen program."""
 
