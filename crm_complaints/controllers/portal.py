@@ -6,7 +6,7 @@ from odoo.tools import plaintext2html
 from odoo.addons.portal.controllers import portal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-OPEN_STATES = ["new", "acknowledged", "in_progress", "waiting"]
+from ..models.crm_complaint_stage import DONE_STATES, OPEN_STATES
 
 
 class CustomerPortal(portal.CustomerPortal):
@@ -21,7 +21,7 @@ class CustomerPortal(portal.CustomerPortal):
         return {
             "all": {"label": request.env._("All"), "domain": []},
             "open": {"label": request.env._("Open"), "domain": [("state", "in", OPEN_STATES)]},
-            "resolved": {"label": request.env._("Resolved"), "domain": [("state", "in", ["resolved", "closed"])]},
+            "resolved": {"label": request.env._("Resolved"), "domain": [("state", "in", DONE_STATES)]},
         }
 
     @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)

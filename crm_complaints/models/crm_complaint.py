@@ -153,9 +153,7 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def _default_stage(self):
-        return self.env["crm.complaint.stage"].search([("state", "=", "new")], limit=1) or self.env[
-            "crm.complaint.stage"
-        ].search([], limit=1)
+        return self._get_stage("new") or self.env["crm.complaint.stage"].search([], limit=1)
 
     def _default_team(self):
         """The user's own team, else the company's first team (portal and mailed-in complaints)."""
@@ -472,7 +470,7 @@ class CrmComplaint(models.Model):
                 ),
             }
             if complaint.state == "new":
-                stage = self.env["crm.complaint.stage"].search([("state", "=", "acknowledged")], limit=1)
+                stage = self._get_stage("acknowledged")
                 if stage:
                     vals["stage_id"] = stage.id
             complaint.sudo().write(vals)
@@ -586,40 +584,18 @@ class CrmComplaint(models.Model):
         return complaints
 
     def _escalate_to_leaders(self):
-        """One escalation activity per complaint for its team leader (else its owner), in one statement.
+        """An escalation activity on each complaint for its team leader (else its owner).
 
-        Set-based on purpose: a burst of breaches (the cron was down, a holiday ends) must not cost one
-        ORM activity and one chatter message per complaint. The activity shows in the leader's activity
-        menu and on the complaint; the raised priority is visible on the card.
+        One batched `activity_schedule` per leader (Odoo creates the activities of a recordset at once),
+        without one notification email per activity: a burst of breaches (the cron was down, a holiday
+        ends) lands in the leader's activity menu, not as hundreds of mails.
         """
-        if not self:
-            return
-        activity_type = self.env.ref("crm_complaints.mail_activity_type_complaint_escalation")
         summary = self.env._("SLA breached: escalation")
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
-                                           date_deadline, summary, automated, active,
-                                           create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, 'crm.complaint', c.id, c.name || ' ' || COALESCE(c.subject, ''), %(type)s,
-                       COALESCE(t.leader_id, c.user_id), %(today)s, %(summary)s, TRUE, TRUE,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM crm_complaint c
-             LEFT JOIN crm_complaint_team t ON t.id = c.team_id
-                 WHERE c.id IN %(ids)s AND COALESCE(t.leader_id, c.user_id) IS NOT NULL
-                """,
-                model_id=self.env["ir.model"]._get_id(self._name),
-                type=activity_type.id,
-                today=fields.Date.context_today(self),
-                summary=summary,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                ids=tuple(self.ids),
-            )
-        )
-        self.env["mail.activity"].invalidate_model()
-        self.invalidate_recordset(["activity_ids"])
+        for user, complaints in self.grouped(lambda c: c.team_id.leader_id or c.user_id).items():
+            if user:
+                complaints.with_context(mail_activity_quick_update=True).activity_schedule(
+                    "crm_complaints.mail_activity_type_complaint_escalation", summary=summary, user_id=user.id
+                )
 
     def _escalate_to_managers(self):
         managers = (
@@ -690,7 +666,7 @@ class CrmComplaint(models.Model):
 
     def _reopen(self, reason):
         """Back to In Progress; a low rating hands the complaint to the team leader."""
-        stage = self.env["crm.complaint.stage"].search([("state", "=", "in_progress")], limit=1)
+        stage = self._get_stage("in_progress")
         for complaint in self.sudo():
             vals = {"stage_id": stage.id}
             leader = complaint.team_id.leader_id
@@ -715,13 +691,12 @@ class CrmComplaint(models.Model):
 
     def _on_customer_reply(self):
         now = fields.Datetime.now()
-        for complaint in self:
-            if complaint.state in DONE_STATES:
-                if complaint.resolved_date and now - complaint.resolved_date <= timedelta(days=REOPEN_DAYS):
-                    complaint._reopen("reply")
-            elif complaint.state == "waiting":
-                stage = self.env["crm.complaint.stage"].search([("state", "=", "in_progress")], limit=1)
-                complaint.sudo().write({"stage_id": stage.id})
+        for complaint in self.filtered(lambda c: c.state in DONE_STATES):
+            if complaint.resolved_date and now - complaint.resolved_date <= timedelta(days=REOPEN_DAYS):
+                complaint._reopen("reply")
+        waiting = self.filtered(lambda c: c.state == "waiting")
+        if waiting:
+            waiting.sudo().write({"stage_id": self._get_stage("in_progress").id})
 
     def rating_apply(self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False):
         result = super().rating_apply(
@@ -742,9 +717,6 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
     # Mail
     # ------------------------------------------------------------------
-
-    def _mail_get_partner_fields(self, introspect_fields=False):
-        return ["partner_id"]
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):

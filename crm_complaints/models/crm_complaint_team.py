@@ -2,6 +2,8 @@ from ast import literal_eval
 
 from odoo import fields, models
 
+from .crm_complaint_stage import OPEN_STATES
+
 
 class CrmComplaintTeam(models.Model):
     """Who handles complaints, on which working hours; its email alias turns incoming mail into complaints."""
@@ -42,17 +44,13 @@ class CrmComplaintTeam(models.Model):
     def _compute_open_complaint_count(self):
         counts = dict(
             self.env["crm.complaint"]._read_group(
-                [("team_id", "in", self.ids), ("state", "in", ["new", "acknowledged", "in_progress", "waiting"])],
+                [("team_id", "in", self.ids), ("state", "in", OPEN_STATES)],
                 ["team_id"],
                 ["__count"],
             )
         )
         for team in self:
             team.open_complaint_count = counts.get(team, 0)
-
-    def _get_calendar(self):
-        self.ensure_one()
-        return self.resource_calendar_id or self.company_id.resource_calendar_id
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()
