@@ -36,13 +36,28 @@ class TestSlaDeadlines(ComplaintCase):
         self.assertEqual(complaint.resolve_deadline, datetime(2026, 6, 24, 16, 0))
 
     def test_deadlines_follow_the_team_calendar(self):
-        # the second team has no calendar of its own: the company's (Mon-Fri 8-12, 13-17 in the company tz)
+        # A team without a calendar of its own works the company's: an early shift, Mon-Fri 7:00-11:00.
+        self.company.resource_calendar_id = self.env["resource.calendar"].create(
+            {
+                "name": "Early shift",
+                "tz": "UTC",
+                "company_id": self.company.id,
+                "attendance_ids": [
+                    Command.create({"name": f"Day {day}", "dayofweek": str(day), "hour_from": 7, "hour_to": 11})
+                    for day in range(5)
+                ],
+            }
+        )
+        self.other_team.resource_calendar_id = False
         other_policy = self.env["crm.complaint.sla"].create(
             {"name": "Store", "team_id": self.other_team.id, "response_hours": 4, "resolve_hours": 16}
         )
-        complaint = self._complaint(team_id=self.other_team.id, user=self.outsider)
+        complaint = self._complaint(team_id=self.other_team.id, user=self.outsider)  # Monday 9:00
         self.assertEqual(complaint.sla_policy_id, other_policy)
-        self.assertNotEqual(complaint.response_deadline, datetime(2026, 6, 15, 13, 0))
+        # 2 h on Monday (9-11), 2 h on Tuesday (7-9); the team calendar would have said Monday 13:00
+        self.assertEqual(complaint.response_deadline, datetime(2026, 6, 16, 9, 0))
+        own = self._complaint()  # the first team's own calendar (9-13, 14-18)
+        self.assertEqual(own.response_deadline, datetime(2026, 6, 15, 13, 0))
 
     def test_clock_pauses_while_waiting_and_resumes(self):
         complaint = self._complaint()  # Monday 9:00, resolve by Tuesday 18:00

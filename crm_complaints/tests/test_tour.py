@@ -18,4 +18,9 @@ class TestComplaintTour(HttpCase):
         self.assertEqual(complaint.cause_id, self.env.ref("crm_complaints.crm_complaint_cause_delivery"))
         self.assertIn("We sent a new lamp", complaint.resolution)
         self.assertTrue(complaint.resolved_date)
-        self.assertTrue(complaint.activity_ids, "a follow-up visit is planned")
+        followup = complaint.activity_ids.filtered(
+            lambda activity: activity.activity_type_id
+            == self.env.ref("crm_complaints.mail_activity_type_complaint_followup")
+        )
+        self.assertEqual(len(followup), 1, "a follow-up visit is planned")
+        self.assertGreater(followup.date_deadline, complaint.resolved_date.date())
