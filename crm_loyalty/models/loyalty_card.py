@@ -94,13 +94,20 @@ class LoyaltyCard(models.Model):
         return None, 0, (0, 0)
 
     @api.model
+    def _loyalty_try_expiry_lock(self, program_id):
+        """Take the program's expiry lock for this transaction; False when another worker holds it."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
+        if self.env.cr.fetchone()[0]:
+            return True
+        _logger.info("Points expiry: another worker is expiring the points of program %s", program_id)
+        return False
+
+    @api.model
     def _loyalty_expiry_candidates(self, program_id, cutoff):
         """Store in the session's table crm_loyalty_expiry_todo the program's cards with points earned
         before `cutoff` and not used yet, with the amount to expire and the card row's version (ctid), by
         one aggregate over the history; return how many, or None when another worker is at it."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
-        if not self.env.cr.fetchone()[0]:
-            _logger.info("Points expiry: another worker is expiring the points of program %s", program_id)
+        if not self._loyalty_try_expiry_lock(program_id):
             return None
         self.env["crm.loyalty.run"]._set_batch_session()
         self.env.cr.execute("DROP TABLE IF EXISTS crm_loyalty_expiry_todo")
@@ -142,9 +149,7 @@ class LoyaltyCard(models.Model):
         unique index lets a card expire once a day, and only the card whose expiry line was inserted loses
         points.
         """
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", EXPIRY_LOCK_KEY, program_id))
-        if not self.env.cr.fetchone()[0]:
-            _logger.info("Points expiry: another worker is expiring the points of program %s", program_id)
+        if not self._loyalty_try_expiry_lock(program_id):
             return None, 0, (0, 0)
         now = fields.Datetime.now()
         self.env.cr.execute(
