@@ -483,24 +483,7 @@ class CrmCareCampaign(models.Model):
                     end=campaign.date_end or None,
                     audience=campaign._get_audience_sql("p"),
                 )
-                self.env.cr.execute(
-                    SQL(
-                        """INSERT INTO crm_care_touch
-                                  (campaign_id, step_id, partner_id, occurrence_key, order_id, date_planned, state,
-                                   company_id, create_uid, create_date, write_uid, write_date)
-                           SELECT %(campaign)s, %(step)s, src.partner_id, src.occurrence_key, src.order_id,
-                                  src.date_planned, 'planned', %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                                  %(uid)s, NOW() AT TIME ZONE 'UTC'
-                             FROM (%(source)s) src
-                               ON CONFLICT (step_id, partner_id, occurrence_key) DO NOTHING""",
-                        campaign=campaign.id,
-                        step=step.id,
-                        company=campaign.company_id.id,
-                        uid=self.env.uid,
-                        source=source,
-                    )
-                )
-                created += self.env.cr.rowcount
+                created += campaign._insert_touches(step, source, SQL("src.date_planned"))
         self.env["crm.care.touch"].invalidate_model()
         return created
 

@@ -216,16 +216,8 @@ class CrmCareTouch(models.Model):
         touches = self.filtered(lambda t: t.step_id.action in contact_actions)
         if not touches:
             return reasons
-        partners = touches.partner_id
-        blacklisted = set()
-        emails = [email for email in partners.mapped("email_normalized") if email]
-        if emails:
-            blacklisted = {
-                row[0]
-                for row in self.env.execute_query(
-                    SQL("SELECT email FROM mail_blacklist WHERE active AND email IN %s", tuple(emails))
-                )
-            }
+        # Odoo's own blacklist flag (mail.thread.blacklist), computed for the whole batch at once.
+        blacklisted = set(touches.partner_id.sudo().filtered("is_blacklisted").ids)
         for touch in touches:
             partner = touch.partner_id
             action = touch.step_id.action
@@ -233,7 +225,7 @@ class CrmCareTouch(models.Model):
                 reasons[touch.id] = "opt_out"
             elif action in email_actions and not partner.email_normalized:
                 reasons[touch.id] = "no_email"
-            elif action in email_actions and partner.email_normalized in blacklisted:
+            elif action in email_actions and partner.id in blacklisted:
                 reasons[touch.id] = "blacklisted"
             elif action == "sms" and not (partner.phone_sanitized or partner.phone):
                 reasons[touch.id] = "no_phone"
@@ -291,24 +283,28 @@ class CrmCareTouch(models.Model):
 
     def _care_execute_email(self):
         template = self.step_id.mail_template_id.sudo()
+        if len(self) != len(self.partner_id):  # a contact twice in the batch: one mail per touch
+            self._care_send_emails_one_by_one(template)
+            return
         try:
             with self.env.cr.savepoint():
-                mails = template.send_mail_batch(self.partner_id.ids) if len(self) == len(self.partner_id) else None
-                if mails is None:
-                    raise ValueError("one contact twice")  # render one by one below
+                mails = template.send_mail_batch(self.partner_id.ids)
         except Exception:  # noqa: BLE001 - find the touches whose rendering fails, send the others
-            for touch in self:
-                try:
-                    with self.env.cr.savepoint():
-                        mail = template.send_mail_batch(touch.partner_id.ids)
-                except Exception as error:  # noqa: BLE001
-                    touch._mark_failed(error, reason="render_error")
-                    continue
-                touch._mark_done(mail_message_id=mail.mail_message_id.id)
+            self._care_send_emails_one_by_one(template)
             return
         by_partner = {mail.res_id: mail for mail in mails}
         for touch in self:
             touch._mark_done(mail_message_id=by_partner[touch.partner_id.id].mail_message_id.id)
+
+    def _care_send_emails_one_by_one(self, template):
+        for touch in self:
+            try:
+                with self.env.cr.savepoint():
+                    mail = template.send_mail_batch(touch.partner_id.ids)
+            except Exception as error:  # noqa: BLE001 - isolate the touch whose rendering fails
+                touch._mark_failed(error, reason="render_error")
+                continue
+            touch._mark_done(mail_message_id=mail.mail_message_id.id)
 
     def _care_execute_sms(self):
         template = self.step_id.sms_template_id.sudo()
@@ -339,8 +335,8 @@ class CrmCareTouch(models.Model):
                 ]
             )
         )
-        for touch, __ in zip(touches, messages, strict=True):
-            touch._mark_done()
+        if messages:
+            touches._mark_done()
 
     def _care_execute_activity(self):
         step = self.step_id

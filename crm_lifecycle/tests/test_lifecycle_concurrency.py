@@ -73,14 +73,20 @@ class TestLifecycleConcurrency(TwoWorkersCase):
         self.assertEqual(chunks, self.CUSTOMERS)
         applied = []
         original = CrmLifecycleRun._apply_chunk
+        both_hold_a_chunk = threading.Barrier(2)
 
         def recording(self_, chunk, initial=False):
-            applied.append((threading.current_thread().name, chunk))
+            worker = threading.current_thread().name
+            first = worker not in {name for name, __ in applied}
+            applied.append((worker, chunk))
+            if first:  # each worker's first chunk: wait until the other holds one too (SKIP LOCKED)
+                both_hold_a_chunk.wait(timeout=30)
             return original(self_, chunk, initial=initial)
 
         with patch.object(CrmLifecycleRun, "_apply_chunk", recording):
             self._in_two_workers(lambda env: env["crm.lifecycle.run"].browse(run_id)._apply_chunks())
         self.assertEqual(sorted(chunk for __, chunk in applied), list(range(chunks)), "each chunk once")
+        self.assertEqual(len({worker for worker, __ in applied}), 2, "both workers applied chunks")
         self.assertEqual(self._history_counts(), dict.fromkeys(self.partner_ids, 1))
         with self.registry.cursor() as cr:
             cr.execute("SELECT state FROM crm_lifecycle_run WHERE id = %s", [run_id])
