@@ -213,6 +213,10 @@ write_odoo_conf() {
         if [[ -n ${PGPASSWORD:-} ]]; then
             printf 'db_password = %s\n' "$PGPASSWORD"
         fi
+        # The tests' HTTP server (tours, portal requests): another port lets two test runs share a machine.
+        if [[ -n ${CRM_CARE_TEST_HTTP_PORT:-} ]]; then
+            printf 'http_port = %s\n' "$CRM_CARE_TEST_HTTP_PORT"
+        fi
     } >"$tmp"
     chmod 600 "$tmp"
     mv -f "$tmp" "$ODOO_CONF"
@@ -304,7 +308,9 @@ show_log_problems() {
 ensure_template() {
     local kind=$1 deps key
     deps=$(odoo_deps)
-    key=$( { odoo_fingerprint; printf '%s\n' "$deps" "$STATE_DIR"; } | sha256sum | cut -c1-12)
+    # The data folder's real path: a work tree whose .odoo/data links to another clone's shares its templates.
+    key=$( { odoo_fingerprint; printf '%s\n' "$deps" "$(dirname "$(readlink -f "$STATE_DIR/data")")"; } \
+        | sha256sum | cut -c1-12)
     if [[ $kind == demo ]]; then
         TEMPLATE="crm_care_tpld_$key"
     else
