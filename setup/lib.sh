@@ -317,7 +317,7 @@ ensure_template() {
         TEMPLATE="crm_care_tpl_$key"
     fi
     if ! template_ready "$TEMPLATE"; then
-        with_lock "$STATE_DIR/$TEMPLATE.lock" _build_template "$TEMPLATE" "$kind" "$deps"
+        with_lock "$STATE_DIR/data/$TEMPLATE.lock" _build_template "$TEMPLATE" "$kind" "$deps"
     fi
 }
 
