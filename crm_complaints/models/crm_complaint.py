@@ -31,6 +31,11 @@ REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution re
 LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
 ESCALATION_CHUNK = 1000
 DEFAULT_ATTACHMENT_MAX_MB = 25
+# Headers by which mail robots (out-of-office, autoresponders, mailing lists, bounces) say so:
+# RFC 3834 Auto-Submitted (anything but "no"), the de facto X-Autoreply / X-Autorespond, Precedence
+# bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies.
+AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Mail-Autoreply")
+AUTOMATED_PRECEDENCES = ("bulk", "list", "junk", "auto_reply")
 
 
 class CrmComplaint(models.Model):
@@ -825,21 +830,44 @@ class CrmComplaint(models.Model):
             )
         return message
 
+    @api.model
+    def _is_automated_email(self, message, message_dict):
+        """Whether the incoming `message` (an email.message.EmailMessage) was sent by a robot: an
+        out-of-office or other automatic reply, a mailing list, a bounce (Odoo's bounce detection, which
+        routes bounces away before they reach a complaint) or a null sender. See AUTO_REPLY_HEADERS."""
+        auto_submitted = (message.get("Auto-Submitted") or "").split(";")[0].strip().lower()
+        precedence = (message.get("Precedence") or "").strip().lower()
+        return bool(
+            (auto_submitted and auto_submitted != "no")
+            or any(
+                (message.get(header) or "").strip().lower() not in ("", "no", "false") for header in AUTO_REPLY_HEADERS
+            )
+            or precedence in AUTOMATED_PRECEDENCES
+            or (message.get("Return-Path") or "").strip() == "<>"
+            or message_dict.get("is_bounce")
+            or self.env["mail.thread"]._detect_is_bounce(message, message_dict)
+        )
+
     def _message_post_after_hook(self, message, msg_values):
+        """Who wrote decides, not the subtype: staff's first message to the customer (not a note) is the
+        first response; a message of the customer (a reply to a note, such as the resolution email, is
+        stored as a note by the mail gateway) resumes a waiting complaint and reopens one resolved within
+        REOPEN_DAYS days, unless a robot sent it (see `_is_automated_email`)."""
         result = super()._message_post_after_hook(message, msg_values)
         if (
             self.env.context.get("crm_complaint_auto_message")
             or msg_values.get("rating_id")
             or message.message_type not in ("comment", "email")
-            or (message.subtype_id and message.subtype_id.internal)
             or not message.author_id
         ):
             return result
         author = message.author_id.sudo()
         if any(not user.share for user in author.user_ids):
+            if message.subtype_id and message.subtype_id.internal:
+                return result  # a note between colleagues answers nobody
             # first response: the first message to the customer from staff
             self.filtered(lambda c: c.partner_id and c.partner_id != author)._register_first_response(message.date)
-        else:
+        elif not self.env.context.get("crm_complaint_automated_email"):
             customers = self.filtered(
                 lambda c: c.partner_id and c.partner_id.commercial_partner_id == author.commercial_partner_id
             )
