@@ -5,7 +5,7 @@ from markupsafe import Markup
 from pytz import timezone, utc
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, float_compare, format_list, split_every
 from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
@@ -26,6 +26,30 @@ CHANNELS = [
 SLA_STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("breached", "Breached"), ("met", "Met")]
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Very Urgent")]
 
+# Kept by the SLA clock and the workflow, never set by hand: create/write refuse them unless the code runs
+# as superuser (our own bookkeeping, always through sudo). `readonly` in the views is only a view attribute.
+SLA_BOOKKEEPING_FIELDS = frozenset(
+    {
+        "sla_policy_id",
+        "response_deadline",
+        "resolve_deadline",
+        "response_risk_date",
+        "resolve_risk_date",
+        "response_escalation_date",
+        "resolve_escalation_date",
+        "sla_paused_since",
+        "sla_paused_hours",
+        "first_response_date",
+        "first_response_hours",
+        "resolved_date",
+        "closed_date",
+        "resolution_hours",
+        "sla_status",
+        "escalation_level",
+        "reopen_count",
+        "state",  # follows the stage: writing it would rewrite the stage's own state
+    }
+)
 AT_RISK_SHARE = 0.2  # at risk when less than this share of the allowed working time is left
 REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution reopens the complaint
 LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
@@ -329,8 +353,34 @@ class CrmComplaint(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    def _check_bookkeeping_vals(self, vals):
+        """Refuse SLA bookkeeping and workflow fields (SLA_BOOKKEEPING_FIELDS) in `vals` unless the code
+        runs as superuser: they change only through the stage, messages and the SLA engine.
+
+        :raises AccessError: naming the refused fields
+        """
+        forbidden = SLA_BOOKKEEPING_FIELDS & vals.keys()
+        if forbidden and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "These fields are kept by the SLA clock and the complaint's stage and cannot be set by hand: "
+                    "%(fields)s.",
+                    fields=format_list(self.env, sorted(self._fields[name].string for name in forbidden)),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_bookkeeping_vals(vals)
+            # nor through default_* context keys (an RPC client sets the context)
+            context = {
+                key: value
+                for key, value in self.env.context.items()
+                if not (key.startswith("default_") and key[len("default_") :] in SLA_BOOKKEEPING_FIELDS)
+            }
+            self = self.with_context(context)  # noqa: PLW0642
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             # The reference always comes from the sequence (the mail gateway would put the subject there).
@@ -347,8 +397,9 @@ class CrmComplaint(models.Model):
         return complaints
 
     def write(self, vals):
-        if self.env.context.get("crm_complaint_bookkeeping"):
+        if self.env.context.get("crm_complaint_bookkeeping") and self.env.su:
             return super().write(vals)
+        self._check_bookkeeping_vals(vals)
         old_states = {complaint.id: complaint.state for complaint in self} if "stage_id" in vals else None
         result = super().write(vals)
         if old_states is not None:
@@ -358,7 +409,8 @@ class CrmComplaint(models.Model):
         return result
 
     def _write_bookkeeping(self, vals):
-        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write()."""
+        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write() (call it
+        on a sudo recordset: only the superuser may write them, see `_check_bookkeeping_vals`)."""
         return self.with_context(crm_complaint_bookkeeping=True).write(vals)
 
     # ------------------------------------------------------------------
