@@ -372,15 +372,11 @@ class CrmComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            # nor through default_* context keys (an RPC client sets the context)
+            defaults = {key[len("default_") :] for key in self.env.context if key.startswith("default_")}
+            self._check_bookkeeping_vals(dict.fromkeys(defaults))
             for vals in vals_list:
                 self._check_bookkeeping_vals(vals)
-            # nor through default_* context keys (an RPC client sets the context)
-            context = {
-                key: value
-                for key, value in self.env.context.items()
-                if not (key.startswith("default_") and key[len("default_") :] in SLA_BOOKKEEPING_FIELDS)
-            }
-            self = self.with_context(context)  # noqa: PLW0642
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             # The reference always comes from the sequence (the mail gateway would put the subject there).

@@ -81,7 +81,8 @@ class TestMailRobots(ComplaintCase):
         self.assertEqual(complaint.reopen_count, 1)
         self.assertEqual(complaint.user_id, self.agent, "the owner keeps it")
         self.assertFalse(complaint.resolved_date)
-        self.assertTrue(complaint.activity_ids.filtered(lambda a: a.summary == "Reopened complaint: contact the customer"))
+        reopened = complaint.activity_ids.filtered(lambda a: a.summary == "Reopened complaint: contact the customer")
+        self.assertTrue(reopened)
 
     def test_auto_submitted_no_is_a_person(self):
         complaint, resolution = self._resolved()
@@ -120,7 +121,7 @@ class TestMailRobots(ComplaintCase):
         bounce["References"] = resolution.message_id
         bounce.set_content("Your message could not be delivered.")
         bounce.add_attachment(
-            f"Original-Recipient: rfc822;carla@example.com\nAction: failed\nStatus: 5.1.1\n",
+            "Original-Recipient: rfc822;carla@example.com\nAction: failed\nStatus: 5.1.1\n",
             subtype="delivery-status",
         )
         bounce.replace_header("Content-Type", bounce.get("Content-Type").replace("multipart/mixed", "multipart/report"))
@@ -129,7 +130,8 @@ class TestMailRobots(ComplaintCase):
         self.env.invalidate_all()
         self.assertEqual(complaint.state, "resolved")
         self.assertEqual(complaint.reopen_count, 0)
-        self.assertTrue(self.env["crm.complaint"]._is_automated_email(bounce, {"to": bounce["To"], "email_from": bounce["From"]}))
+        parsed = {"to": bounce["To"], "email_from": bounce["From"]}
+        self.assertTrue(self.env["crm.complaint"]._is_automated_email(bounce, parsed))
 
     # ------------------------------------------------------------------
     # Waiting

@@ -53,14 +53,15 @@ class TestSlaBookkeepingGuard(ComplaintCase):
         for name in sorted(SLA_BOOKKEEPING_FIELDS):
             with self.subTest(field=name), self.assertRaisesRegex(AccessError, "cannot be set by hand"):
                 Complaint.create({**base, name: self._forged_value(name)})
-        # default_* context keys are dropped, the SLA engine decides
+        # nor through default_* context keys
+        for name in ("resolve_deadline", "escalation_level", "state"):
+            with self.subTest(default=name), self.assertRaisesRegex(AccessError, "cannot be set by hand"):
+                Complaint.with_context(**{f"default_{name}": self._forged_value(name)}).create(base)
+        # other defaults still work
         with self.mock_datetime_and_now(MONDAY):
-            complaint = Complaint.with_context(
-                default_resolve_deadline=FAR, default_escalation_level=2, default_reopen_count=5
-            ).create(base)
+            complaint = Complaint.with_context(default_severity="high").create(base)
+        self.assertEqual(complaint.severity, "high")
         self.assertEqual(complaint.resolve_deadline, datetime(2026, 6, 16, 18, 0))
-        self.assertEqual(complaint.escalation_level, 0)
-        self.assertEqual(complaint.reopen_count, 0)
 
     def test_a_manager_cannot_rewrite_a_stage_through_a_complaint(self):
         complaint = self._complaint()

@@ -241,9 +241,9 @@ class TestSlaEntryPaths(HttpCase, ComplaintCase):
         msg["References"] = ack.message_id
         msg.set_content("Here is the photo you asked for.")
         with self.mock_datetime_and_now(when), self.mock_mail_gateway():
-            self.env["mail.thread"].with_context(
-                allowed_company_ids=[self.sister.id, self.company.id]
-            ).message_process(False, msg.as_string())
+            self.env["mail.thread"].with_context(allowed_company_ids=[self.sister.id, self.company.id]).message_process(
+                False, msg.as_string()
+            )
             self.env.flush_all()
         self.env.invalidate_all()
 
@@ -307,9 +307,7 @@ class TestSlaIssueInputs(ComplaintCase):
         gateway = self._complaint(user=self.env.ref("base.user_root"))
         self.assertEqual(gateway.resolve_deadline, datetime(2026, 6, 16, 18, 0))
         sudo_other_company = (
-            self.env["crm.complaint"]
-            .sudo()
-            .with_context(allowed_company_ids=[self.company_2.id, self.company.id])
+            self.env["crm.complaint"].sudo().with_context(allowed_company_ids=[self.company_2.id, self.company.id])
         )
         with self.mock_datetime_and_now(MONDAY):
             portal = sudo_other_company.create(

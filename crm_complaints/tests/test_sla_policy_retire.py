@@ -33,9 +33,7 @@ class TestSlaPolicyRetire(ComplaintCase):
 
         # re-evaluated (its category changes): the best active policy, counted from creation
         with self.mock_datetime_and_now(MONDAY + timedelta(days=1, hours=2)):
-            complaint.with_user(self.agent).category_id = self.env["crm.complaint.category"].create(
-                {"name": "Billing"}
-            )
+            complaint.with_user(self.agent).category_id = self.env["crm.complaint.category"].create({"name": "Billing"})
             self.env.flush_all()
         self.assertEqual(complaint.sla_policy_id, successor)
         # 8 h + 8 paused hours from Monday 9:00
