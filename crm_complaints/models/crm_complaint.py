@@ -839,8 +839,15 @@ class CrmComplaint(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """An email to a team's alias: a complaint of the sender, matched by email or created."""
-        self = self.with_context(default_user_id=False)  # noqa: PLW0642 - nobody owns a mailed-in complaint yet
+        """An email to a team's alias: a complaint of the sender, matched by email or created. A robot's
+        email (see `_is_automated_email`) still makes a complaint, nothing is lost, but gets no
+        acknowledgement: answering autoresponders and mailing lists only feeds mail loops."""
+        # nobody owns a mailed-in complaint yet
+        self = self.with_context(  # noqa: PLW0642
+            default_user_id=False,
+            crm_complaint_no_acknowledgement=self.env.context.get("crm_complaint_no_acknowledgement")
+            or self.env.context.get("crm_complaint_automated_email"),
+        )
         values = dict(custom_values or {})
         email_from = msg_dict.get("email_from") or msg_dict.get("from")
         partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])

@@ -157,3 +157,26 @@ class TestMailRobots(ComplaintCase):
         self.assertEqual(complaint.state, "in_progress")
         self.assertAlmostEqual(complaint.sla_paused_hours, 2.0)  # Monday 10:00 to 12:00
         self.assertFalse(complaint.sla_paused_since)
+
+    # ------------------------------------------------------------------
+    # New mail to the alias
+    # ------------------------------------------------------------------
+
+    def test_a_robot_writing_to_the_alias_gets_no_acknowledgement(self):
+        for kind, headers in (("robot", {"Auto-Submitted": "auto-generated"}), ("person", {})):
+            with self.subTest(kind=kind):
+                msg = EmailMessage()
+                msg["From"] = "carla@example.com"
+                msg["To"] = f"complaints@{self.alias_domain}"
+                msg["Subject"] = f"Vase broken ({kind})"
+                msg["Message-ID"] = make_msgid(domain="example.com")
+                for name, value in headers.items():
+                    msg[name] = value
+                msg.set_content("The vase arrived broken.")
+                with self.mock_datetime_and_now(MONDAY), self.mock_mail_gateway():
+                    self.env["mail.thread"].message_process(False, msg.as_string())
+                    self.env.flush_all()
+                complaint = self.env["crm.complaint"].search([("subject", "=", f"Vase broken ({kind})")])
+                self.assertEqual(len(complaint), 1, "nothing is lost")
+                ack = complaint.message_ids.filtered(lambda m, c=complaint: c.name in (m.subject or ""))
+                self.assertEqual(len(ack), 0 if kind == "robot" else 1)
