@@ -449,6 +449,7 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _sla_has_working_time(self, calendar):
+        """Whether `calendar` has working time at all (attendances, or hours a day when flexible)."""
         return bool(calendar) and (
             calendar.attendance_ids if not calendar.flexible_hours else calendar.hours_per_day > 0
         )
@@ -465,21 +466,22 @@ class CrmComplaint(models.Model):
         self.ensure_one()
         calendar = self._get_sla_calendar()
         domain = self._get_sla_leave_domain()
+        working = self._sla_has_working_time(calendar)
+        if working and calendar.flexible_hours:
+            aware = utc.localize(start)
+            anchor = self._sla_week_start(calendar, aware)
+            before = sum(
+                (stop - begin).total_seconds() / 3600
+                for begin, stop, _meta in self._sla_flexible_intervals(calendar, anchor, aware, domain)
+            )
         result = {}
         for hours in set(hours_list):
             moment = False
-            if self._sla_has_working_time(calendar):
-                if calendar.flexible_hours:
-                    aware = utc.localize(start)
-                    anchor = self._sla_week_start(calendar, aware)
-                    before = sum(
-                        (stop - begin).total_seconds() / 3600
-                        for begin, stop, _meta in self._sla_flexible_intervals(calendar, anchor, aware, domain)
-                    )
-                    moment = calendar.plan_hours(hours + before, anchor, compute_leaves=True, domain=domain)
-                    moment = moment and moment.astimezone(utc).replace(tzinfo=None)
-                else:
-                    moment = calendar.plan_hours(hours, start, compute_leaves=True, domain=domain)
+            if working and calendar.flexible_hours:
+                moment = calendar.plan_hours(hours + before, anchor, compute_leaves=True, domain=domain)
+                moment = moment and moment.astimezone(utc).replace(tzinfo=None)
+            elif working:
+                moment = calendar.plan_hours(hours, start, compute_leaves=True, domain=domain)
             if not moment:
                 moment = start + timedelta(hours=hours)
             result[hours] = (moment + timedelta(microseconds=500000)).replace(microsecond=0)

@@ -303,6 +303,16 @@ class TestSlaIssueInputs(ComplaintCase):
         _public_holiday(self, self.company_2, datetime(2026, 6, 16, 0, 0), "Sister's holiday")
         staff = self._complaint()
         self.assertEqual(staff.resolve_deadline, datetime(2026, 6, 16, 18, 0))
+        # a user working in both companies reads both companies' holidays: still only the complaint's count
+        self.agent.company_ids |= self.company_2
+        with self.mock_datetime_and_now(MONDAY):
+            both = (
+                self.env["crm.complaint"]
+                .with_user(self.agent)
+                .with_context(allowed_company_ids=[self.company.id, self.company_2.id])
+                .create({"subject": "Both", "partner_id": self.customer.id, "team_id": self.team.id})
+            )
+        self.assertEqual(both.resolve_deadline, datetime(2026, 6, 16, 18, 0))
         # as the portal controller and the mail gateway create it: superuser, another company's context
         gateway = self._complaint(user=self.env.ref("base.user_root"))
         self.assertEqual(gateway.resolve_deadline, datetime(2026, 6, 16, 18, 0))
