@@ -1,12 +1,13 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
-from pytz import utc
+from pytz import timezone, utc
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import SQL, format_list, split_every
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL, float_compare, format_list, split_every
+from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
 
 from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
@@ -25,11 +26,40 @@ CHANNELS = [
 SLA_STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("breached", "Breached"), ("met", "Met")]
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Very Urgent")]
 
+# Kept by the SLA clock and the workflow, never set by hand: create/write refuse them unless the code runs
+# as superuser (our own bookkeeping, always through sudo). `readonly` in the views is only a view attribute.
+SLA_BOOKKEEPING_FIELDS = frozenset(
+    {
+        "sla_policy_id",
+        "response_deadline",
+        "resolve_deadline",
+        "response_risk_date",
+        "resolve_risk_date",
+        "response_escalation_date",
+        "resolve_escalation_date",
+        "sla_paused_since",
+        "sla_paused_hours",
+        "first_response_date",
+        "first_response_hours",
+        "resolved_date",
+        "closed_date",
+        "resolution_hours",
+        "sla_status",
+        "escalation_level",
+        "reopen_count",
+        "state",  # follows the stage: writing it would rewrite the stage's own state
+    }
+)
 AT_RISK_SHARE = 0.2  # at risk when less than this share of the allowed working time is left
 REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution reopens the complaint
 LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
 ESCALATION_CHUNK = 1000
 DEFAULT_ATTACHMENT_MAX_MB = 25
+# Headers by which mail robots (out-of-office, autoresponders, mailing lists, bounces) say so:
+# RFC 3834 Auto-Submitted (anything but "no"), the de facto X-Autoreply / X-Autorespond, Precedence
+# bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies.
+AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Mail-Autoreply")
+AUTOMATED_PRECEDENCES = ("bulk", "list", "junk", "auto_reply")
 
 
 class CrmComplaint(models.Model):
@@ -217,8 +247,11 @@ class CrmComplaint(models.Model):
         "response_risk_date",
         "resolve_risk_date",
         "first_response_date",
+        "first_response_hours",
         "resolved_date",
+        "resolution_hours",
         "sla_paused_since",
+        "sla_policy_id",
     )
     def _compute_sla_status(self):
         now = fields.Datetime.now()
@@ -226,18 +259,32 @@ class CrmComplaint(models.Model):
             complaint.sla_status = complaint._get_sla_status(now)
 
     def _get_sla_status(self, now):
-        """on_track, at_risk, breached or met at `now` (the clock stands still while paused)."""
+        """on_track, at_risk, breached or met at `now` (naive UTC).
+
+        A response or a resolution that happened is judged by the working hours the clock ran until then
+        (`first_response_hours`, `resolution_hours`) against the policy's hours, so that time spent waiting
+        never counts, even when the complaint is resolved straight from Waiting. What is still due is
+        judged by its deadline against the clock, which stands still while paused.
+        """
         self.ensure_one()
         if not self.resolve_deadline:
             return False
+        policy = self.sla_policy_id
         clock = self.sla_paused_since or now
         response_due = self.response_deadline and not self.first_response_date
-        if self.first_response_date and self.response_deadline and self.first_response_date > self.response_deadline:
+        if (
+            self.first_response_date
+            and policy
+            and float_compare(self.first_response_hours, policy.response_hours, precision_digits=4) > 0
+        ):
             return "breached"
         if response_due and clock > self.response_deadline:
             return "breached"
-        end = self.resolved_date if self.state in DONE_STATES and self.resolved_date else clock
-        if end > self.resolve_deadline:
+        if self.state in DONE_STATES and self.resolved_date:
+            if policy and float_compare(self.resolution_hours, policy.resolve_hours, precision_digits=4) > 0:
+                return "breached"
+            return "met"
+        if clock > self.resolve_deadline:
             return "breached"
         if self.state in DONE_STATES:
             return "met"
@@ -306,8 +353,30 @@ class CrmComplaint(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    def _check_bookkeeping_vals(self, vals):
+        """Refuse SLA bookkeeping and workflow fields (SLA_BOOKKEEPING_FIELDS) in `vals` unless the code
+        runs as superuser: they change only through the stage, messages and the SLA engine.
+
+        :raises AccessError: naming the refused fields
+        """
+        forbidden = SLA_BOOKKEEPING_FIELDS & vals.keys()
+        if forbidden and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "These fields are kept by the SLA clock and the complaint's stage and cannot be set by hand: "
+                    "%(fields)s.",
+                    fields=format_list(self.env, sorted(self._fields[name].string for name in forbidden)),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # nor through default_* context keys (an RPC client sets the context)
+            defaults = {key[len("default_") :] for key in self.env.context if key.startswith("default_")}
+            self._check_bookkeeping_vals(dict.fromkeys(defaults))
+            for vals in vals_list:
+                self._check_bookkeeping_vals(vals)
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             # The reference always comes from the sequence (the mail gateway would put the subject there).
@@ -324,8 +393,9 @@ class CrmComplaint(models.Model):
         return complaints
 
     def write(self, vals):
-        if self.env.context.get("crm_complaint_bookkeeping"):
+        if self.env.context.get("crm_complaint_bookkeeping") and self.env.su:
             return super().write(vals)
+        self._check_bookkeeping_vals(vals)
         old_states = {complaint.id: complaint.state for complaint in self} if "stage_id" in vals else None
         result = super().write(vals)
         if old_states is not None:
@@ -335,7 +405,8 @@ class CrmComplaint(models.Model):
         return result
 
     def _write_bookkeeping(self, vals):
-        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write()."""
+        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write() (call it
+        on a sudo recordset: only the superuser may write them, see `_check_bookkeeping_vals`)."""
         return self.with_context(crm_complaint_bookkeeping=True).write(vals)
 
     # ------------------------------------------------------------------
@@ -343,47 +414,101 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def _get_sla_calendar(self):
+        """The working hours of the complaint's SLA clock: its team's, else its company's (may be empty)."""
         self.ensure_one()
-        return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+        # sudo: working hours and public holidays are configuration, read the same whoever runs the code
+        # (a portal customer, the mail gateway's OdooBot, a cron, a user of several companies)
+        return (self.team_id.resource_calendar_id or self.company_id.resource_calendar_id).sudo()
+
+    def _get_sla_leave_domain(self):
+        """Time off that stops the clock: of the calendar itself or public holidays (time off without a
+        calendar), of the complaint's company only. Passed to Odoo's calendar methods, which otherwise
+        take every leave the running user can read (a sister company's holiday as superuser)."""
+        self.ensure_one()
+        return [("time_type", "=", "leave"), ("company_id", "in", [False, self.company_id.id])]
 
     @api.model
-    def _sla_plan(self, calendar, start, hours_list):
-        """{hours: the moment `hours` working hours of `calendar` after `start`} (naive UTC in and out).
+    def _sla_week_start(self, calendar, moment):
+        """Monday 00:00, in the calendar's timezone, of the week of `moment` (aware): where Odoo's flexible
+        schedule starts counting a week's hours."""
+        tz = timezone(calendar.tz or "UTC")
+        day = moment.astimezone(tz).date()
+        return tz.localize(datetime.combine(day - timedelta(days=day.weekday()), time.min))
 
-        Walks the calendar's work intervals (attendances minus leaves, public holidays included) once for
-        all the targets. Without a calendar, or one without working time, the clock runs around the clock.
+    @api.model
+    def _sla_flexible_intervals(self, calendar, start, end, domain):
+        """Work intervals of a flexible `calendar` between two aware datetimes.
+
+        Odoo's `_work_intervals_batch` gives a flexible schedule `hours_per_day` hours a day centred on
+        noon until the week's `full_time_required_hours` are used, weeks counted from the first day asked
+        for, and whole days (not cut at `start`). We ask from the Monday of `start`'s week, so every week
+        runs Monday to Sunday whatever the question, and keep the part between `start` and `end`.
         """
-        targets = sorted(set(hours_list))
+        intervals = calendar._work_intervals_batch(self._sla_week_start(calendar, start), end, domain=domain)[False]
+        return intervals & Intervals([(start, end, self.env["resource.calendar.attendance"])])
+
+    @api.model
+    def _sla_has_working_time(self, calendar):
+        """Whether `calendar` has working time at all (attendances, or hours a day when flexible)."""
+        return bool(calendar) and (
+            calendar.attendance_ids if not calendar.flexible_hours else calendar.hours_per_day > 0
+        )
+
+    def _sla_plan(self, start, hours_list):
+        """{hours: the moment `hours` working hours after `start`} on the complaint's calendar (naive UTC
+        in and out, to the second).
+
+        Odoo's `resource.calendar.plan_hours` with the complaint's company leaves; a flexible calendar
+        is planned from the Monday of `start`'s week, with the hours it has before `start` added, so that
+        its weeks run Monday to Sunday (see `_sla_flexible_intervals`). Without a calendar, or with one
+        without working time, the clock runs around the clock.
+        """
+        self.ensure_one()
+        calendar = self._get_sla_calendar()
+        domain = self._get_sla_leave_domain()
+        working = self._sla_has_working_time(calendar)
+        if working and calendar.flexible_hours:
+            aware = utc.localize(start)
+            anchor = self._sla_week_start(calendar, aware)
+            before = sum(
+                (stop - begin).total_seconds() / 3600
+                for begin, stop, _meta in self._sla_flexible_intervals(calendar, anchor, aware, domain)
+            )
         result = {}
-        if not calendar:
-            return {hours: start + timedelta(hours=hours) for hours in targets}
-        window_start = start.replace(tzinfo=utc)
-        done = 0.0
-        for _window in range(40):  # 40 windows of 4 weeks: far beyond any sensible SLA
-            window_end = window_start + timedelta(days=28)
-            for begin, end, _meta in calendar._work_intervals_batch(window_start, window_end)[False]:
-                length = (end - begin).total_seconds() / 3600
-                while targets and done + length >= targets[0] - 1e-9:
-                    hours = targets.pop(0)
-                    moment = begin + timedelta(hours=max(hours - done, 0.0))
-                    result[hours] = moment.astimezone(utc).replace(tzinfo=None, microsecond=0)
-                done += length
-                if not targets:
-                    return result
-            window_start = window_end
-        for hours in targets:  # a calendar without working time
-            result[hours] = start + timedelta(hours=hours)
+        for hours in set(hours_list):
+            moment = False
+            if working and calendar.flexible_hours:
+                moment = calendar.plan_hours(hours + before, anchor, compute_leaves=True, domain=domain)
+                moment = moment and moment.astimezone(utc).replace(tzinfo=None)
+            elif working:
+                moment = calendar.plan_hours(hours, start, compute_leaves=True, domain=domain)
+            if not moment:
+                moment = start + timedelta(hours=hours)
+            result[hours] = (moment + timedelta(microseconds=500000)).replace(microsecond=0)
         return result
 
     def _get_working_hours(self, start, end):
-        """Working hours of the complaint's calendar between two naive UTC datetimes."""
+        """Working hours of the complaint's calendar between two naive UTC datetimes (Odoo's
+        `get_work_hours_count` with the complaint's company leaves; around the clock without a calendar)."""
         self.ensure_one()
         if not start or not end or end <= start:
             return 0.0
         calendar = self._get_sla_calendar()
-        if not calendar:
+        if not self._sla_has_working_time(calendar):
             return (end - start).total_seconds() / 3600
-        return calendar.get_work_hours_count(start.replace(tzinfo=utc), end.replace(tzinfo=utc))
+        domain = self._get_sla_leave_domain()
+        if calendar.flexible_hours:
+            intervals = self._sla_flexible_intervals(calendar, utc.localize(start), utc.localize(end), domain)
+            return sum((stop - begin).total_seconds() / 3600 for begin, stop, _meta in intervals)
+        return calendar.get_work_hours_count(utc.localize(start), utc.localize(end), domain=domain)
+
+    def _get_sla_hours_used(self, moment):
+        """Working hours the SLA clock ran from creation to `moment` (naive UTC): the working hours in
+        between minus the paused ones; while paused (waiting, resolved) the clock stands still since
+        `sla_paused_since`."""
+        self.ensure_one()
+        end = min(moment, self.sla_paused_since) if self.sla_paused_since else moment
+        return max(self._get_working_hours(self.create_date, end) - self.sla_paused_hours, 0.0)
 
     def _prepare_sla_dates(self, policy):
         """Deadlines, at-risk and escalation moments of `policy`, counted from creation plus paused time."""
@@ -412,7 +537,7 @@ class CrmComplaint(models.Model):
                 "response_risk_date": (1 - AT_RISK_SHARE) * policy.response_hours + paused,
                 "response_escalation_date": 2 * policy.response_hours + paused,
             }
-        moments = self._sla_plan(self._get_sla_calendar(), self.create_date or fields.Datetime.now(), targets.values())
+        moments = self._sla_plan(self.create_date or fields.Datetime.now(), targets.values())
         return {field: moments[hours] for field, hours in targets.items()}
 
     def _apply_sla(self):
@@ -445,9 +570,7 @@ class CrmComplaint(models.Model):
             resolving = new in DONE_STATES and old not in DONE_STATES
             if resolving:
                 vals["resolved_date"] = now
-                vals["resolution_hours"] = max(
-                    complaint._get_working_hours(complaint.create_date, now) - complaint.sla_paused_hours, 0.0
-                )
+                vals["resolution_hours"] = complaint._get_sla_hours_used(now)
             if new == "closed":
                 vals["closed_date"] = now
             if old in DONE_STATES and new in OPEN_STATES:
@@ -465,9 +588,7 @@ class CrmComplaint(models.Model):
         for complaint in self.filtered(lambda c: not c.first_response_date):
             vals = {
                 "first_response_date": date,
-                "first_response_hours": max(
-                    complaint._get_working_hours(complaint.create_date, date) - complaint.sla_paused_hours, 0.0
-                ),
+                "first_response_hours": complaint._get_sla_hours_used(date),
             }
             if complaint.state == "new":
                 stage = self._get_stage("acknowledged")
@@ -720,8 +841,15 @@ class CrmComplaint(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """An email to a team's alias: a complaint of the sender, matched by email or created."""
-        self = self.with_context(default_user_id=False)  # noqa: PLW0642 - nobody owns a mailed-in complaint yet
+        """An email to a team's alias: a complaint of the sender, matched by email or created. A robot's
+        email (see `_is_automated_email`) still makes a complaint, nothing is lost, but gets no
+        acknowledgement: answering autoresponders and mailing lists only feeds mail loops."""
+        # nobody owns a mailed-in complaint yet
+        self = self.with_context(  # noqa: PLW0642
+            default_user_id=False,
+            crm_complaint_no_acknowledgement=self.env.context.get("crm_complaint_no_acknowledgement")
+            or self.env.context.get("crm_complaint_automated_email"),
+        )
         values = dict(custom_values or {})
         email_from = msg_dict.get("email_from") or msg_dict.get("from")
         partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
@@ -759,21 +887,44 @@ class CrmComplaint(models.Model):
             )
         return message
 
+    @api.model
+    def _is_automated_email(self, message, message_dict):
+        """Whether the incoming `message` (an email.message.EmailMessage) was sent by a robot: an
+        out-of-office or other automatic reply, a mailing list, a bounce (Odoo's bounce detection, which
+        routes bounces away before they reach a complaint) or a null sender. See AUTO_REPLY_HEADERS."""
+        auto_submitted = (message.get("Auto-Submitted") or "").split(";")[0].strip().lower()
+        precedence = (message.get("Precedence") or "").strip().lower()
+        return bool(
+            (auto_submitted and auto_submitted != "no")
+            or any(
+                (message.get(header) or "").strip().lower() not in ("", "no", "false") for header in AUTO_REPLY_HEADERS
+            )
+            or precedence in AUTOMATED_PRECEDENCES
+            or (message.get("Return-Path") or "").strip() == "<>"
+            or message_dict.get("is_bounce")
+            or self.env["mail.thread"]._detect_is_bounce(message, message_dict)
+        )
+
     def _message_post_after_hook(self, message, msg_values):
+        """Who wrote decides, not the subtype: staff's first message to the customer (not a note) is the
+        first response; a message of the customer (a reply to a note, such as the resolution email, is
+        stored as a note by the mail gateway) resumes a waiting complaint and reopens one resolved within
+        REOPEN_DAYS days, unless a robot sent it (see `_is_automated_email`)."""
         result = super()._message_post_after_hook(message, msg_values)
         if (
             self.env.context.get("crm_complaint_auto_message")
             or msg_values.get("rating_id")
             or message.message_type not in ("comment", "email")
-            or (message.subtype_id and message.subtype_id.internal)
             or not message.author_id
         ):
             return result
         author = message.author_id.sudo()
         if any(not user.share for user in author.user_ids):
+            if message.subtype_id and message.subtype_id.internal:
+                return result  # a note between colleagues answers nobody
             # first response: the first message to the customer from staff
             self.filtered(lambda c: c.partner_id and c.partner_id != author)._register_first_response(message.date)
-        else:
+        elif not self.env.context.get("crm_complaint_automated_email"):
             customers = self.filtered(
                 lambda c: c.partner_id and c.partner_id.commercial_partner_id == author.commercial_partner_id
             )

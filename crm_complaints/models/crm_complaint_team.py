@@ -35,7 +35,9 @@ class CrmComplaintTeam(models.Model):
         "resource.calendar",
         string="Working Hours",
         default=lambda self: self.env.company.resource_calendar_id,
-        help="SLA deadlines are counted in these working hours; the calendar's public holidays are off.",
+        help="SLA deadlines are counted in these working hours, in their timezone, without the calendar's time "
+        "off and the public holidays of the complaint's company. A flexible schedule counts its hours a day "
+        "centred on noon until its full-time hours of the week (Monday to Sunday) are used.",
     )
     complaint_ids = fields.One2many("crm.complaint", "team_id", string="Complaints")
     open_complaint_count = fields.Integer(compute="_compute_open_complaint_count", string="Open Complaints")
