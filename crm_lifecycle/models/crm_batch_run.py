@@ -22,6 +22,16 @@ def _differs(columns, left, right):
     )
 
 
+def _version(columns, alias):
+    """SQL version of a partner's values: the md5 of `columns` of the row `alias`.
+
+    A run line stores the version of the values it was computed from (at preparation); when the chunk is
+    applied, a line whose partner's version differs (an order, a manager or another job changed the values
+    since) is not applied but recomputed, so a run never overwrites newer facts with older ones.
+    """
+    return SQL("md5(ROW(%s)::text)", SQL(", ").join(SQL.identifier(alias, col) for col in columns))
+
+
 class CrmBatchRunMixin(models.AbstractModel):
     """A nightly set-based run: a log for admins and the unit of resumption.
 
@@ -74,6 +84,30 @@ class CrmBatchRunMixin(models.AbstractModel):
 
     def _finish_hook(self):
         """Work done once, by the worker closing the run, after every chunk is applied."""
+
+    def _get_stale_partner_ids(self, chunk, columns):
+        """Partners of the chunk's lines whose `columns` changed since the run was prepared (list of ids).
+
+        The line's `version` (see `_version`) is compared with the partner's current values, in the
+        transaction that applies the chunk: under REPEATABLE READ a change committed after this check makes
+        the chunk's UPDATE fail with a serialization error (the chunk is retried), never overwrite it.
+        """
+        line_table = self._batch_tables()[1]
+        self.env["res.partner"].flush_model(columns)
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id
+                     FROM %(lines)s l
+                     JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                      AND l.version IS DISTINCT FROM %(version)s""",
+                lines=line_table,
+                run_id=self.id,
+                chunk=chunk,
+                version=_version(columns, "p"),
+            )
+        )
+        return [partner_id for (partner_id,) in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------
     # The machinery

@@ -5,6 +5,7 @@ from . import test_lifecycle_lock
 from . import test_lifecycle_settings
 from . import test_lifecycle_performance
 from . import test_lifecycle_concurrency
+from . import test_lifecycle_run_newer_facts
 from . import test_segment
 from . import test_care_planning
 from . import test_care_pressure
