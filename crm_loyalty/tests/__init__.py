@@ -7,4 +7,5 @@ from . import test_loyalty_expiry_concurrency
 from . import test_loyalty_performance
 from . import test_loyalty_portal
 from . import test_loyalty_run
+from . import test_loyalty_run_newer_facts
 from . import test_loyalty_tiers
