@@ -107,17 +107,57 @@ class CrmLifecycleRun(models.Model):
         }
 
     @api.model
-    def _get_order_amount_sql(self, company_currency_id, alias="so"):
-        """An order's untaxed amount in company currency, converted with the order's own rate.
-
-        An order without a usable rate counts in company currency when it is in that currency, and adds
-        no amount (NULL) otherwise. Other addons reuse it so every CRM Care figure agrees.
-        """
+    def _get_order_rate_sql(self, currency, alias="so"):
+        """SQL scalar: the rate of `currency` (SQL) on the order's date (its UTC day, as Odoo dates the
+        order's own rate), from the rates of the order's root company or the shared ones, the company's
+        first, the latest at or before that day, as `res.currency._get_rates` picks it. NULL when there is
+        none at or before that day (Odoo then falls back to a later rate or to 1.0)."""
         return SQL(
-            "COALESCE(%(so)s.amount_untaxed::numeric / NULLIF(%(so)s.currency_rate, 0)::numeric,"
-            " CASE WHEN %(so)s.currency_id = %(currency)s THEN %(so)s.amount_untaxed::numeric END)",
+            """(SELECT r.rate FROM res_currency_rate r
+                 JOIN res_company rc ON rc.id = %(so)s.company_id
+                WHERE r.currency_id = %(currency)s AND r.name <= %(so)s.date_order::date
+                  AND (r.company_id IS NULL OR r.company_id = split_part(rc.parent_path, '/', 1)::int)
+                ORDER BY r.company_id, r.name DESC LIMIT 1)""",
             so=SQL.identifier(alias),
+            currency=currency,
+        )
+
+    @api.model
+    def _get_order_without_rate_sql(self, alias="so"):
+        """SQL condition: the order is in a currency other than its company's and that currency has no rate
+        at or before the order's date. Odoo then stores currency_rate = 1.0 on the order, as if the amounts
+        were in company currency: such an order counts as an order but adds no amount until a rate exists."""
+        return SQL(
+            "(%(so)s.currency_id != (SELECT currency_id FROM res_company WHERE id = %(so)s.company_id)"
+            " AND %(rate)s IS NULL)",
+            so=SQL.identifier(alias),
+            rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias),
+        )
+
+    @api.model
+    def _get_order_amount_sql(self, company_currency_id, alias="so"):
+        """An order's untaxed amount in the currency `company_currency_id` (an id or SQL), converted with
+        the rate table at the order's date (`_get_order_rate_sql`), not with the order's stored
+        currency_rate: Odoo stores 1.0 there when the currency had no rate, and never updates it.
+
+        An order in a foreign currency without a rate at or before its date adds no amount (NULL) until
+        an accountant adds the rate; the next refresh then counts it. The target currency and the order's
+        company currency without a rate count as 1.0, as in Odoo. Other addons reuse it so every CRM Care
+        figure agrees.
+        """
+        so = SQL.identifier(alias)
+        own_currency = SQL("(SELECT currency_id FROM res_company WHERE id = %s)", SQL.identifier(alias, "company_id"))
+        return SQL(
+            """CASE WHEN %(so)s.currency_id = %(currency)s THEN %(so)s.amount_untaxed::numeric
+                    ELSE %(so)s.amount_untaxed::numeric * COALESCE(%(target_rate)s, 1.0)::numeric
+                         / NULLIF(COALESCE(%(order_rate)s,
+                                           CASE WHEN %(so)s.currency_id = %(own_currency)s THEN 1.0 END), 0)::numeric
+               END""",
+            so=so,
             currency=company_currency_id,
+            target_rate=self._get_order_rate_sql(company_currency_id, alias),
+            order_rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias),
+            own_currency=own_currency,
         )
 
     @api.model

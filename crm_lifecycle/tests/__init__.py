@@ -1,5 +1,6 @@
 from . import test_lifecycle_stages
 from . import test_lifecycle_metrics
+from . import test_lifecycle_currency_without_rate
 from . import test_lifecycle_refresh
 from . import test_lifecycle_lock
 from . import test_lifecycle_settings
