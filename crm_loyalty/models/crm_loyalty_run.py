@@ -79,6 +79,9 @@ class CrmLoyaltyRun(models.Model):
         Columns: partner_id, STATE_COLUMNS, loyalty_tier_id, old_tier_id, reason (of a tier change).
         Rules: upgrade to the highest qualifying tier at once; on the review date (or when a lock lapses)
         keep the tier if it still qualifies, else go down one tier; a lock keeps everything but the spend.
+        A member of a retired tier (archived, or moved to another company) goes at once to the active tier
+        just below it in the ladder, or to the higher one her spend qualifies for (reason tier_retired); her
+        review date and lock stay as they are.
         """
         p = params
         amount = self.env["crm.lifecycle.run"]._get_order_amount_sql(p["currency_id"])
@@ -87,7 +90,7 @@ class CrmLoyaltyRun(models.Model):
         return SQL(
             """
             WITH tiers AS (
-                SELECT id, min_spend, COALESCE(min_orders, 0) AS min_orders,
+                SELECT id, sequence, min_spend, COALESCE(min_orders, 0) AS min_orders,
                        ROW_NUMBER() OVER (ORDER BY sequence, min_spend, id) AS rank
                   FROM crm_loyalty_tier
                  WHERE active AND (company_id IS NULL OR company_id = %(company_id)s)
@@ -112,6 +115,10 @@ class CrmLoyaltyRun(models.Model):
                        COALESCE(a.orders, 0) AS orders,
                        cp.loyalty_tier_id AS old_tier_id,
                        ot.rank AS old_rank,
+                       cp.loyalty_tier_id IS NOT NULL AND ot.id IS NULL AS retired,
+                       (SELECT MAX(t.rank) FROM tiers t
+                         WHERE ot.id IS NULL
+                           AND (t.sequence, t.min_spend, t.id) < (rt.sequence, rt.min_spend, rt.id)) AS below_rank,
                        cp.loyalty_tier_since AS old_since,
                        cp.loyalty_review_date AS old_review,
                        COALESCE(cp.loyalty_tier_locked, FALSE) AS old_locked,
@@ -130,6 +137,7 @@ class CrmLoyaltyRun(models.Model):
                   JOIN res_partner cp ON cp.id = c.partner_id
                   LEFT JOIN agg a ON a.partner_id = c.partner_id
                   LEFT JOIN tiers ot ON ot.id = cp.loyalty_tier_id
+                  LEFT JOIN crm_loyalty_tier rt ON rt.id = cp.loyalty_tier_id
                  WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
             ), qualified AS (
                 SELECT b.*, q.id AS q_tier_id, COALESCE(q.rank, 0) AS q_rank
@@ -142,6 +150,7 @@ class CrmLoyaltyRun(models.Model):
             ), decided AS (
                 SELECT qu.*,
                        CASE
+                           WHEN qu.retired THEN 'retired'
                            WHEN qu.locked THEN 'keep'
                            WHEN qu.q_rank > COALESCE(qu.old_rank, 0) THEN 'up'
                            WHEN qu.old_tier_id IS NULL THEN 'keep'
@@ -154,7 +163,8 @@ class CrmLoyaltyRun(models.Model):
             SELECT d.partner_id,
                    d.spend AS loyalty_qualifying_spend,
                    d.orders AS loyalty_qualifying_orders,
-                   CASE WHEN d.action IN ('up', 'down') THEN %(today)s ELSE d.old_since END AS loyalty_tier_since,
+                   CASE WHEN d.action IN ('up', 'down', 'retired') THEN %(today)s ELSE d.old_since END
+                       AS loyalty_tier_since,
                    CASE WHEN d.action IN ('up', 'down', 'renew') THEN %(today)s + %(window_days)s
                         ELSE d.old_review END AS loyalty_review_date,
                    d.old_locked AND NOT d.lock_expired AS loyalty_tier_locked,
@@ -164,10 +174,13 @@ class CrmLoyaltyRun(models.Model):
                    CASE d.action
                        WHEN 'up' THEN d.q_tier_id
                        WHEN 'down' THEN (SELECT t.id FROM tiers t WHERE t.rank = d.old_rank - 1)
+                       WHEN 'retired' THEN (SELECT t.id FROM tiers t
+                                             WHERE t.rank = GREATEST(COALESCE(d.below_rank, 0), d.q_rank))
                        ELSE d.old_tier_id
                    END AS loyalty_tier_id,
                    d.old_tier_id,
-                   CASE WHEN d.lock_expired THEN 'lock_expired'
+                   CASE WHEN d.action = 'retired' THEN 'tier_retired'
+                        WHEN d.lock_expired THEN 'lock_expired'
                         WHEN d.action = 'up' THEN 'upgrade'
                         ELSE 'review' END AS reason
               FROM decided d

@@ -10,3 +10,4 @@ from . import test_loyalty_portal
 from . import test_loyalty_run
 from . import test_loyalty_run_newer_facts
 from . import test_loyalty_tiers
+from . import test_loyalty_tier_retired
