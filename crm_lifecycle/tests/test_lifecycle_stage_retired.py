@@ -44,4 +44,6 @@ class TestLifecycleStageRetired(LifecycleCase):
         self.assertEqual((partner.lifecycle_stage_id, partner.lifecycle_locked), (self.stage["at_risk"], False))
         self.assertFalse(partner.lifecycle_lock_reason)
         last = self.env["crm.lifecycle.history"].search([("partner_id", "=", partner.id)], order="id desc", limit=1)
-        self.assertEqual((last.from_stage_id, last.to_stage_id, last.reason), (watch, self.stage["at_risk"], "stage_retired"))
+        self.assertEqual(
+            (last.from_stage_id, last.to_stage_id, last.reason), (watch, self.stage["at_risk"], "stage_retired")
+        )

@@ -16,7 +16,9 @@ class TestLoyaltyTierRetired(LoyaltyCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.care_manager = new_test_user(
-            cls.env, "tier_retire_manager", groups="crm_lifecycle.group_crm_care_manager,sales_team.group_sale_salesman",
+            cls.env,
+            "tier_retire_manager",
+            groups="crm_lifecycle.group_crm_care_manager,sales_team.group_sale_salesman",
             name="Tier Manager",
         )
 
@@ -32,16 +34,19 @@ class TestLoyaltyTierRetired(LoyaltyCase):
         review = buyer.loyalty_review_date
         vip = self._customer("Gold Vip")
         with freeze_time(self.TODAY):
-            vip.with_user(self.care_manager)._loyalty_set_tier_manually(self.gold, "Partner of the year", date(2026, 12, 31))
+            vip.with_user(self.care_manager)._loyalty_set_tier_manually(
+                self.gold, "Partner of the year", date(2026, 12, 31)
+            )
         upgrade_mails = self._mails(buyer, "crm_loyalty.mail_template_loyalty_upgrade") | self._mails(
             vip, "crm_loyalty.mail_template_loyalty_upgrade"
         )
 
         self._archive(self.gold)
 
-        self.assertEqual((buyer.loyalty_tier_id, buyer.loyalty_tier_since, buyer.loyalty_review_date), (
-            self.silver, self.TODAY, review
-        ))
+        self.assertEqual(
+            (buyer.loyalty_tier_id, buyer.loyalty_tier_since, buyer.loyalty_review_date),
+            (self.silver, self.TODAY, review),
+        )
         self.assertEqual(
             (vip.loyalty_tier_id, vip.loyalty_tier_locked, vip.loyalty_lock_until),
             (self.silver, True, date(2026, 12, 31)),
@@ -50,7 +55,9 @@ class TestLoyaltyTierRetired(LoyaltyCase):
         for partner in (buyer, vip):
             with self.subTest(partner=partner.name):
                 last = self._history(partner)[-1]
-                self.assertEqual((last.from_tier_id, last.to_tier_id, last.reason), (self.gold, self.silver, "tier_retired"))
+                self.assertEqual(
+                    (last.from_tier_id, last.to_tier_id, last.reason), (self.gold, self.silver, "tier_retired")
+                )
                 self.assertEqual(last.direction, "down")
                 mails = (
                     self._mails(partner, "crm_loyalty.mail_template_loyalty_upgrade")
