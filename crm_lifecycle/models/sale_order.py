@@ -12,6 +12,7 @@ class SaleOrder(models.Model):
         string="Without Exchange Rate",
         compute="_compute_is_currency_rate_missing",
         search="_search_is_currency_rate_missing",
+        groups="sales_team.group_sale_salesman",
         help="In a currency other than the company's, with no exchange rate at or before the order date: "
         "Odoo then converts it at 1.0, so Customer Care counts the order but adds no amount to the customer's "
         "revenue and tier spend until a rate for that date is added (the next refresh then counts it).",
