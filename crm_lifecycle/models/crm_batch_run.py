@@ -43,7 +43,9 @@ class CrmBatchRunMixin(models.AbstractModel):
 
     A concrete run model sets `_batch_line_model`, `_batch_chunk_model` (inheriting
     `crm.batch.run.chunk.mixin`), `_batch_lock_key` and `_batch_counters` (the integer fields, on the run
-    and on its chunks, that `_apply_chunk` returns in that order).
+    and on its chunks, that `_apply_chunk` returns in that order). Its lines have `partner_id` and
+    `version` (see `_version`): a line whose partner changed since the preparation is recomputed, not
+    applied (`_get_stale_partner_ids`), so a run never overwrites newer facts.
     """
 
     _name = "crm.batch.run.mixin"
@@ -178,11 +180,23 @@ class CrmBatchRunMixin(models.AbstractModel):
         self.ensure_one()
         chunk_table, line_table = self._batch_tables()
         first_run = not self.search_count([("state", "=", "done")], limit=1)
+        conflicts = 0
         while True:
             chunk = self._claim_chunk()
             if chunk is None:
                 break
-            counts = self._apply_chunk(chunk, initial=first_run)
+            try:
+                counts = self._apply_chunk(chunk, initial=first_run)
+            except psycopg2.errors.SerializationFailure:
+                # A customer of the chunk was changed by a transaction that committed after this one's
+                # snapshot (she ordered meanwhile): apply the chunk again with a fresh snapshot, in which its
+                # stale check sees the change. The chunk is free again after the rollback, so it is claimed
+                # again (or by another worker).
+                conflicts += 1
+                if conflicts > 3:
+                    raise
+                self.env.cr.rollback()
+                continue
             # Each worker writes only the chunk it holds: no two transactions update the same row.
             self.env.cr.execute(
                 SQL(

@@ -1,10 +1,13 @@
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.tests import tagged
+
+from odoo.addons.crm_lifecycle.models.crm_batch_run import CrmBatchRunMixin
 
 from .common import TwoWorkersCase
 
@@ -92,6 +95,31 @@ class TestLifecycleRunKeepsNewerFacts(TwoWorkersCase):
                 [run_id, self.partner_id],
             )
             self.assertEqual(cr.fetchall(), [("done",)], "run finished; she never went At Risk")
+
+    def test_order_committed_while_the_chunk_is_applied_is_kept(self):
+        """The order commits after the applying transaction took its snapshot, before it writes: its UPDATE
+        meets the newer row (serialization failure), the chunk is applied again with a fresh snapshot."""
+        with freeze_time(self._at(1)), self.registry.cursor() as cr:
+            run_id = self._env(cr)["crm.lifecycle.run"]._prepare_run(chunk_size=20000).id
+        original = CrmBatchRunMixin._get_stale_partner_ids
+        calls = []
+
+        def order_meanwhile(self_, chunk, columns):
+            calls.append(chunk)
+            if len(calls) == 1:
+                self_.env.cr.execute("SELECT 1")  # the applying transaction's snapshot is taken
+                with self.registry.cursor() as other:
+                    self._confirm_order(self._env(other))
+            return original(self_, chunk, columns)
+
+        with (
+            freeze_time(self._at(1, 5)),
+            patch.object(CrmBatchRunMixin, "_get_stale_partner_ids", order_meanwhile),
+            self.registry.cursor() as cr,
+        ):
+            self._env(cr)["crm.lifecycle.run"].browse(run_id)._apply_chunks()
+        self.assertEqual(calls, [0, 0], "the chunk was applied again after the conflict")
+        self.assertEqual(self._customer(), ("active", 2, self.TODAY))
 
     def test_unchanged_customer_gets_the_prepared_values(self):
         """The check does not block the run: a customer nobody touched moves to At Risk."""
