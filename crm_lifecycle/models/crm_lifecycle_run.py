@@ -123,14 +123,18 @@ class CrmLifecycleRun(models.Model):
         )
 
     @api.model
-    def _get_order_without_rate_sql(self, alias="so"):
+    def _get_order_without_rate_sql(self, alias="so", company_currency=None):
         """SQL condition: the order is in a currency other than its company's and that currency has no rate
         at or before the order's date. Odoo then stores currency_rate = 1.0 on the order, as if the amounts
-        were in company currency: such an order counts as an order but adds no amount until a rate exists."""
+        were in company currency: such an order counts as an order but adds no amount until a rate exists.
+        company_currency: SQL of the order company's currency when the query joins the company already."""
+        company_currency = company_currency or SQL(
+            "(SELECT currency_id FROM res_company WHERE id = %s)", SQL.identifier(alias, "company_id")
+        )
         return SQL(
-            "(%(so)s.currency_id != (SELECT currency_id FROM res_company WHERE id = %(so)s.company_id)"
-            " AND %(rate)s IS NULL)",
+            "(%(so)s.currency_id != %(own)s AND %(rate)s IS NULL)",
             so=SQL.identifier(alias),
+            own=company_currency,
             rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias),
         )
 

@@ -36,8 +36,8 @@ class SaleOrder(models.Model):
         self.flush_model(["currency_id", "company_id", "date_order"])
         rows = self.env.execute_query(
             SQL(
-                "SELECT so.id FROM sale_order so WHERE %s %s",
-                self.env["crm.lifecycle.run"]._get_order_without_rate_sql("so"),
+                "SELECT so.id FROM sale_order so JOIN res_company c ON c.id = so.company_id WHERE %s %s",
+                self.env["crm.lifecycle.run"]._get_order_without_rate_sql("so", SQL("c.currency_id")),
                 SQL("AND so.id IN %s", tuple(order_ids)) if order_ids is not None else SQL(),
             )
         )
