@@ -102,6 +102,14 @@ class ResPartner(models.Model):
     customer_lifetime_value = fields.Monetary(
         string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False, aggregator="sum"
     )
+    lifecycle_missing_rate_count = fields.Integer(
+        string="Orders Without Exchange Rate",
+        compute="_compute_lifecycle_missing_rate_count",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Confirmed orders of this customer (commercial entity) in a foreign currency with no exchange rate "
+        "at or before their date: they count as orders but add nothing to revenue and tier spend until a rate "
+        "is added.",
+    )
 
     @api.depends("segment_membership_ids.segment_id")
     def _compute_segment_ids(self):
@@ -110,6 +118,27 @@ class ResPartner(models.Model):
 
     def _search_segment_ids(self, operator, value):
         return [("segment_membership_ids", "any", [("segment_id", operator, value)])]
+
+    def _compute_lifecycle_missing_rate_count(self):
+        entities = self.commercial_partner_id
+        counts = {}
+        if entities.ids:
+            self.env["sale.order"].flush_model(["partner_id", "state", "currency_id", "company_id", "date_order"])
+            counts = dict(
+                self.env.execute_query(
+                    SQL(
+                        """SELECT p.commercial_partner_id, COUNT(*)
+                             FROM sale_order so
+                             JOIN res_partner p ON p.id = so.partner_id
+                            WHERE so.state = 'sale' AND p.commercial_partner_id IN %s AND %s
+                            GROUP BY p.commercial_partner_id""",
+                        tuple(entities.ids),
+                        self.env["crm.lifecycle.run"]._get_order_without_rate_sql("so"),
+                    )
+                )
+            )
+        for partner in self:
+            partner.lifecycle_missing_rate_count = counts.get(partner.commercial_partner_id.id, 0)
 
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):
@@ -203,6 +232,17 @@ class ResPartner(models.Model):
                 "default_stage_id": self.commercial_partner_id[:1].lifecycle_stage_id.id,
             },
         }
+
+    def action_view_orders_without_rate(self):
+        """The customer's confirmed orders without exchange rate (Sales' order list, filter applied)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [
+            ("partner_id", "child_of", self.commercial_partner_id.ids),
+            ("state", "=", "sale"),
+            ("is_currency_rate_missing", "=", True),
+        ]
+        action["context"] = {"create": False}
+        return action
 
     def action_view_lifecycle_history(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_lifecycle_history_action")

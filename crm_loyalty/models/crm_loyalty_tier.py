@@ -88,6 +88,19 @@ class CrmLoyaltyTier(models.Model):
                         )
                     )
 
+    def write(self, vals):
+        """Retiring a tier (archiving it, or moving it to another company) moves its members at once, as the
+        nightly evaluation would: to the active tier just below it, or to the higher one their spend
+        qualifies for, with history reason *Tier Retired*, their review date and lock kept, and no email."""
+        members = self.env["res.partner"]
+        if ("active" in vals and not vals["active"]) or "company_id" in vals:
+            # sudo: whoever may edit the tiers retires one; its members are customers of every salesperson.
+            members = self.env["res.partner"].sudo().search([("loyalty_tier_id", "in", self.ids), *MEMBER_DOMAIN])
+        result = super().write(vals)
+        if members:
+            members._loyalty_refresh()
+        return result
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_members(self):
         members = self.filtered("member_count")

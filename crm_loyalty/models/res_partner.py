@@ -332,7 +332,9 @@ class ResPartner(models.Model):
             ]
         )
         self._loyalty_switch_pricelists(done)
-        self._loyalty_notify(done)
+        # A member moved because her tier was retired did nothing: no "welcome" or "your membership is now"
+        # email (it would read as an upgrade or a sanction); the history line says why.
+        self._loyalty_notify([move for move in done if move[3] != "tier_retired"])
         self._loyalty_sync_contacts([move[0] for move in moves])
         return errors
 
