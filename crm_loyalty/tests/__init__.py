@@ -8,3 +8,5 @@ from . import test_loyalty_performance
 from . import test_loyalty_portal
 from . import test_loyalty_run
 from . import test_loyalty_tiers
+from . import test_loyalty_config_features
+from . import test_loyalty_portal_tour
