@@ -170,7 +170,9 @@ class TestPortalComplaintForm(HttpCase, ComplaintCase):
             category_id=self.shared_category.id,
         )
         page = self._form(response)
-        message = page.xpath("//input[@name='attachments']/following-sibling::div[contains(@class, 'invalid-feedback')]")
+        message = page.xpath(
+            "//input[@name='attachments']/following-sibling::div[contains(@class, 'invalid-feedback')]"
+        )
         self.assertEqual(
             message[0].text,
             "Larger than 1 MB: huge.png. Not a photo or a PDF: invoice.png and drawing.svg. We accept JPEG, PNG, "
@@ -178,7 +180,9 @@ class TestPortalComplaintForm(HttpCase, ComplaintCase):
         )
         self.assertIn("up to 1 MB each", page.text_content())
         self.assertEqual(page.xpath("//textarea[@name='description']")[0].text, "Glass in pieces.")
-        self.assertEqual(page.xpath("//select[@name='sale_order_id']/option[@selected]/@value"), [str(self.own_order.id)])
+        self.assertEqual(
+            page.xpath("//select[@name='sale_order_id']/option[@selected]/@value"), [str(self.own_order.id)]
+        )
         self.assertEqual(
             page.xpath("//select[@name='category_id']/option[@selected]/@value"), [str(self.shared_category.id)]
         )
