@@ -4,7 +4,8 @@ never stored to do nothing, never undone by Settings."""
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import convert_file
 
 from .common import LoyaltyCase
 
@@ -87,3 +88,18 @@ class TestLoyaltyConfigFeatures(LoyaltyCase):
         program.sale_ok = False
         with self._refused(ValidationError, "is not available in Sales"):
             self.company.loyalty_program_id = program
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyDemoSettings(TransactionCase):
+    def test_the_demo_leaves_nothing_for_settings_to_undo(self):
+        """The demo data, loaded by Odoo's XML loader into a database whose Pricelists feature is off, turns it
+        on with its tier pricelists: opening Settings shows no archiving warning and saving keeps them."""
+        self.env.ref("base.group_user")._remove_group(self.env.ref("product.group_product_pricelist"))
+        convert_file(self.env, "crm_loyalty", "data/crm_loyalty_demo.xml", {}, mode="init", noupdate=False)
+        pricelists = self.env["crm.loyalty.tier"].search([("pricelist_id", "!=", False)]).pricelist_id
+        self.assertEqual(len(pricelists), 3)
+        settings = Form(self.env["res.config.settings"])
+        self.assertTrue(settings.group_product_pricelist)
+        settings.save().execute()
+        self.assertEqual(pricelists.filtered("active"), pricelists)
