@@ -27,6 +27,11 @@
     "demo": [
         "data/crm_loyalty_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_loyalty/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "_post_init_hook",
     "installable": True,
 }

@@ -106,3 +106,20 @@ class CrmCareStep(models.Model):
                         field=self._fields[field_name].get_description(self.env)["string"],
                     )
                 )
+
+    @api.constrains("action", "survey_id")
+    def _check_survey_open_to_customers(self):
+        """A survey step invites customers who mostly have no user account: a survey that requires a login and
+        does not let people sign up would refuse each invitation (Odoo's survey.invite), so it is refused here."""
+        for step in self.filtered(lambda step: step.action == "survey" and step.survey_id):
+            survey = step.survey_id.sudo()
+            if survey.users_login_required and not survey.users_can_signup:
+                raise ValidationError(
+                    self.env._(
+                        "The survey %(survey)s of step \"%(step)s\" requires a login and does not let customers sign "
+                        "up: customers without a user account could not answer it. Untick Require Login on the "
+                        "survey, or allow external signup.",
+                        survey=survey.title,
+                        step=step.name,
+                    )
+                )

@@ -57,3 +57,15 @@ class ResCompany(models.Model):
         for company in self:
             if company.loyalty_points_validity_months < 0:
                 raise ValidationError(self.env._("The points validity cannot be negative."))
+
+    @api.constrains("loyalty_program_id")
+    def _check_loyalty_program_sales(self):
+        for company in self:
+            if company.loyalty_program_id and not company.loyalty_program_id.sale_ok:
+                raise ValidationError(
+                    self.env._(
+                        "The membership program %s is not available in Sales: members would earn no points on their "
+                        "orders. Tick Sales on the program first.",
+                        company.loyalty_program_id.name,
+                    )
+                )

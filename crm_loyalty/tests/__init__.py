@@ -11,3 +11,5 @@ from . import test_loyalty_run
 from . import test_loyalty_run_newer_facts
 from . import test_loyalty_tiers
 from . import test_loyalty_tier_retired
+from . import test_loyalty_config_features
+from . import test_loyalty_portal_tour
