@@ -12,3 +12,4 @@ from . import test_care_execution
 from . import test_care_concurrency
 from . import test_care_tour
 from . import test_lifecycle_merge
+from . import test_lifecycle_lock_access
