@@ -34,14 +34,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             survivor._loyalty_sync_contacts(survivor.commercial_partner_id.ids)
         return result
 
-    def _update_foreign_keys(self, src_partners, dst_partner):
-        # Odoo repoints the tier history in SQL: recompute what is stored from the customer (its company).
-        # sudo: the history follows the survivor whoever merges (the merge is Odoo's authority).
-        lines = self.env["crm.loyalty.tier.history"].sudo().search([("partner_id", "in", src_partners.ids)])
-        super()._update_foreign_keys(src_partners, dst_partner)
-        lines.modified(["partner_id"])
-        lines.flush_recordset()
-
     def _merge_loyalty_cards(self, src_partners, dst_partner):
         """Odoo sums the points of the merged contacts' cards of one program on one card and archives the
         others at 0 points, but leaves their history lines behind: the points expiry (which reads the lots
