@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -103,7 +103,7 @@ class TestLifecycleMerge(MergeCase):
         for campaign in offer | greeting:
             self.assertEqual(
                 sorted(self._touches(campaign).mapped("occurrence_key")),
-                ["2026", f"2026 (merged from #{duplicate.id})"],
+                ["2026", f"2026 (merged, contact #{duplicate.id})"],
             )
         # Contact pressure counts both offer emails: with at most 2 in the window, a third message waits.
         self.company.write({"care_max_touches": 2, "care_min_gap_days": 1})
@@ -156,7 +156,7 @@ class TestLifecycleMerge(MergeCase):
 
         self.assertEqual((greeted.partner_id, greeted.state, greeted.occurrence_key), (survivor, "done", "2026"))
         self.assertEqual((planned.state, planned.reason), ("skipped", "merged"))
-        self.assertEqual(planned.occurrence_key, f"2026 (merged from #{survivor.id})")
+        self.assertEqual(planned.occurrence_key, f"2026 (merged, contact #{survivor.id})")
         self._run_care(self.TODAY)
         self.assertEqual(self._touches(campaign), greeted | planned, "no second greeting")
 
@@ -179,8 +179,11 @@ class TestLifecycleMerge(MergeCase):
         self.assertEqual(survivor.first_order_date, self._days_ago(200))
         moves = survivor.lifecycle_history_ids.sorted("id")
         self.assertEqual((moves[-1].from_stage_id, moves[-1].to_stage_id), (self.stage["new"], self.stage["loyal"]))
-        self.assertEqual(len(moves.filtered(lambda move: move.to_stage_id == self.stage["loyal"])), 2,
-                         "the duplicate's history moved too")
+        self.assertEqual(
+            len(moves.filtered(lambda move: move.to_stage_id == self.stage["loyal"])),
+            2,
+            "the duplicate's history moved too",
+        )
 
     def test_survivor_keeps_its_own_lock(self):
         survivor = self._customer("Olga Park")

@@ -41,7 +41,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         # would refuse (Odoo would then fail on an index, or delete the rows on a constraint).
         self._crm_care_merge_segment_memberships(src_partners, dst_partner)
         self._crm_care_merge_touches(src_partners, dst_partner)
-        super()._update_foreign_keys(src_partners, dst_partner)
+        return super()._update_foreign_keys(src_partners, dst_partner)
 
     def _update_values(self, src_partners, dst_partner):
         # Odoo's access check on the merged values is the write on the survivor: keep it explicit, then
@@ -49,7 +49,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         # manager-only fields included, although the merge locks nothing by itself (_merge settles the
         # locks by the rule below, whoever merges). A merge never fails on our manager-only checks.
         dst_partner.check_access("write")
-        super()._update_values(src_partners.sudo(), dst_partner.sudo())
+        return super()._update_values(src_partners.sudo(), dst_partner.sudo())
 
     # ------------------------------------------------------------------
     # Locks
@@ -179,7 +179,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             if keeper != (step_id, key):
                 keeper = (step_id, key)  # the first of its group keeps the key
                 continue
-            vals = {"occurrence_key": f"{key} (merged from #{partner_id})"}
+            vals = {"occurrence_key": f"{key} (merged, contact #{partner_id})"}
             if state == "planned":
                 vals.update(state="skipped", reason="merged")
             # sudo: touches are the campaigns' bookkeeping; the merge settles them whoever merges.

@@ -147,7 +147,9 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
         )
         self.assertFalse(absorbed.active)
         self.assertEqual(absorbed.points, 0)
-        cards = self.env["loyalty.card"].search([("partner_id", "=", survivor.id), ("program_id", "=", self.program.id)])
+        cards = self.env["loyalty.card"].search(
+            [("partner_id", "=", survivor.id), ("program_id", "=", self.program.id)]
+        )
         self.assertEqual(cards, kept, "one membership card")
         # A year after the second lot, the expiry job finds both lots on the survivor's card.
         with freeze_time(mar.replace(year=mar.year + 1)), self._no_commit():
@@ -204,8 +206,13 @@ class TestLoyaltyLockAccess(LoyaltyCase):
                     mine.write(vals)
             with self.subTest(user=user.login), self.assertRaisesRegex(AccessError, REFUSED):
                 self.env["res.partner"].with_user(user).create(
-                    {"name": "Born Gold", "loyalty_tier_id": self.gold.id, "loyalty_tier_locked": True,
-                     "loyalty_lock_reason": "VIP", "loyalty_lock_until": date(2026, 12, 31)}
+                    {
+                        "name": "Born Gold",
+                        "loyalty_tier_id": self.gold.id,
+                        "loyalty_tier_locked": True,
+                        "loyalty_lock_reason": "VIP",
+                        "loyalty_lock_until": date(2026, 12, 31),
+                    }
                 )
         self.assertEqual((partner.loyalty_tier_id, partner.loyalty_tier_locked), (self.silver, False))
 

@@ -41,9 +41,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         keeps the points, and point the membership card fields at it."""
         Card = self.env["loyalty.card"].sudo()
         before = Card.search([("partner_id", "in", (src_partners | dst_partner).ids)])
-        super(BasePartnerMergeAutomaticWizard, self.with_context(loyalty_no_mail=True))._merge_loyalty_cards(
-            src_partners, dst_partner
-        )
+        # no points email: the merge adds up points the customer already had
+        no_mail = self.with_context(loyalty_no_mail=True)
+        result = super(BasePartnerMergeAutomaticWizard, no_mail)._merge_loyalty_cards(src_partners, dst_partner)
         merged_into = {}
         for program, cards in before.grouped("program_id").items():
             absorbed = cards.filtered(lambda card: not card.active)
@@ -53,6 +53,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 merged_into.update(dict.fromkeys(absorbed.ids, kept.id))
         if merged_into:
             self._crm_care_merge_card_history(merged_into)
+        return result
 
     def _crm_care_merge_card_history(self, merged_into):
         """Move the history lines of the absorbed cards ({absorbed card id: kept card id}) onto the kept card,
