@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 
 from .common import LifecycleCase
 
@@ -66,6 +66,13 @@ class TestLifecycleLockAccess(LifecycleCase):
             # Empty values are the defaults: accepted.
             Partner.create({"name": "Plain", "lifecycle_locked": False, "lifecycle_lock_reason": False})
 
+    def test_history_lines_cannot_be_forged(self):
+        for user in (self.care_user, self.salesman):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["crm.lifecycle.history"].with_user(user).create(
+                    {"partner_id": self.partner.id, "to_stage_id": self.stage["loyal"].id, "reason": "manual"}
+                )
+
     def test_managers_may_and_order_refreshes_still_move_stages(self):
         created = (
             self.env["res.partner"]
@@ -88,3 +95,33 @@ class TestLifecycleLockAccess(LifecycleCase):
             )
             order.action_confirm()
         self.assertEqual(customer.lifecycle_stage_id, self.stage["new"])
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleLockRpc(HttpCase):
+    """The same guard over Odoo's JSON-RPC, as a salesperson's client would call it."""
+
+    def test_salesperson_cannot_lock_or_unlock_over_rpc(self):
+        new_test_user(self.env, "rpc_salesman", groups="sales_team.group_sale_salesman")
+        partner = self.env["res.partner"].create(
+            {"name": "RPC Target", "lifecycle_locked": True, "lifecycle_lock_reason": "Late payer"}
+        )
+        self.authenticate("rpc_salesman", "rpc_salesman")
+
+        def call(method, args):
+            return self.make_jsonrpc_request(
+                f"/web/dataset/call_kw/res.partner/{method}",
+                {"model": "res.partner", "method": method, "args": args, "kwargs": {}},
+            )
+
+        call("write", [[partner.id], {"phone": "+86 10 5555 0199"}])  # the contact itself is writable
+        for method, args in (
+            ("write", [[partner.id], {"lifecycle_locked": False}]),
+            ("write", [[partner.id], {"lifecycle_lock_reason": "Paid now"}]),
+            ("create", [{"name": "Born Locked", "lifecycle_locked": True, "lifecycle_lock_reason": "VIP"}]),
+        ):
+            with self.subTest(method=method, args=args), self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                call(method, args)
+        partner.invalidate_recordset()
+        self.assertEqual((partner.phone, partner.lifecycle_locked), ("+86 10 5555 0199", True))
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Born Locked")]))
