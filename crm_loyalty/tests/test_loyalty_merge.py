@@ -159,6 +159,36 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
         self.assertEqual(expired.used, 500)
         self.assertEqual(kept.points, 0)
 
+    def test_expiry_lines_of_the_same_day_merge_without_conflict(self):
+        earned, expired_on = date(2025, 1, 10), date(2026, 1, 10)
+        survivor, *duplicates = (self._customer("Hui Fang") for __ in range(3))
+        kept = self._earn(survivor, date(2025, 6, 1), 100)  # not expired yet on 10 January
+        absorbed = [self._earn(partner, earned, 100) for partner in duplicates]
+        with freeze_time(expired_on), self._no_commit():
+            self.env["loyalty.card"]._cron_expire_loyalty_points()
+        self.env.invalidate_all()
+        for card in absorbed:
+            self.assertEqual(
+                (card.points, card.history_ids.mapped("crm_loyalty_expiry_date")), (0, [expired_on, False])
+            )
+
+        self._merge(survivor, *duplicates)
+
+        self.assertEqual(survivor.loyalty_member_card_id, kept)
+        self.assertEqual(len(kept.history_ids), 5, "three lots and two expiries, all kept")
+        self.assertEqual((sum(kept.history_ids.mapped("used")), kept.points), (200, 100))
+        self.assertEqual(
+            kept.history_ids.filtered("crm_loyalty_expiry_date").crm_loyalty_expiry_date,
+            expired_on,
+            "one expiry line per card and day: the other stays a plain used line",
+        )
+        # The survivor's own lot expires in its turn, once.
+        for _run in range(2):
+            with freeze_time(self.TODAY), self._no_commit():
+                self.env["loyalty.card"]._cron_expire_loyalty_points()
+        self.env.invalidate_all()
+        self.assertEqual((len(kept.history_ids), kept.points), (6, 0))
+
     def test_membership_card_fields_follow_the_kept_card(self):
         company = self.env["res.partner"].create({"name": "Dup Trading", "is_company": True})
         colleague = self.env["res.partner"].create({"name": "Colleague", "parent_id": company.id})

@@ -57,22 +57,31 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
 
     def _crm_care_merge_card_history(self, merged_into):
         """Move the history lines of the absorbed cards ({absorbed card id: kept card id}) onto the kept card,
-        with their dates (the lots keep their age); an expiry line of the same day as one of the kept card
-        stays a plain "used" line (one expiry line per card and day). Membership card fields follow."""
+        with their dates (the lots keep their age). One expiry line per card and day: a moved expiry line of
+        a day the kept card (or another moved line) already has stays a plain "used" line, without its
+        expiry date. Membership card fields follow."""
         self.env.flush_all()
         mapping = SQL(", ").join(SQL("(%s, %s)", old, new) for old, new in merged_into.items())
         self.env.cr.execute(
             SQL(
                 """
-                WITH m(old_id, new_id) AS (VALUES %(mapping)s)
+                WITH m(old_id, new_id) AS (VALUES %(mapping)s),
+                moved AS (
+                    SELECT h.id, m.new_id,
+                           h.crm_loyalty_expiry_date IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM loyalty_history k
+                                            WHERE k.card_id = m.new_id
+                                              AND k.crm_loyalty_expiry_date = h.crm_loyalty_expiry_date)
+                           AND ROW_NUMBER() OVER (PARTITION BY m.new_id, h.crm_loyalty_expiry_date ORDER BY h.id) = 1
+                           AS keeps_date
+                      FROM loyalty_history h
+                      JOIN m ON m.old_id = h.card_id
+                )
                 UPDATE loyalty_history h
-                   SET card_id = m.new_id,
-                       crm_loyalty_expiry_date = CASE WHEN EXISTS (
-                           SELECT 1 FROM loyalty_history k
-                            WHERE k.card_id = m.new_id AND k.crm_loyalty_expiry_date = h.crm_loyalty_expiry_date
-                       ) THEN NULL ELSE h.crm_loyalty_expiry_date END
-                  FROM m
-                 WHERE h.card_id = m.old_id
+                   SET card_id = moved.new_id,
+                       crm_loyalty_expiry_date = CASE WHEN moved.keeps_date THEN h.crm_loyalty_expiry_date END
+                  FROM moved
+                 WHERE h.id = moved.id
                 """,
                 mapping=mapping,
             )
