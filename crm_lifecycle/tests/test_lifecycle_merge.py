@@ -232,3 +232,24 @@ class TestLifecycleMerge(MergeCase):
             (self.stage["at_risk"], True, "Late payer"),
         )
         self.assertEqual(survivor.order_count, 2)
+
+    def test_a_survivor_contact_of_a_company_follows_its_company_s_lock(self):
+        company = self._customer("Harbour Trading", is_company=True)
+        self._order(company, self._days_ago(300))
+        self._refresh(company)
+        self._lock(company, self.stage["at_risk"], "Late payer")
+        survivor = self._customer("Wei Ho", parent_id=company.id)
+        duplicate = self._customer("Wei Ho")  # the same person, once entered without her company
+        self._order(duplicate, self._days_ago(10))
+        self._refresh(duplicate)
+        self._lock(duplicate, self.stage["loyal"], "Key buyer")
+
+        self._merge(survivor, duplicate)
+
+        for partner in (company, survivor):
+            self.assertEqual(
+                (partner.lifecycle_stage_id, partner.lifecycle_locked, partner.lifecycle_lock_reason),
+                (self.stage["at_risk"], True, "Late payer"),
+                partner.name,
+            )
+        self.assertEqual(company.order_count, 2, "the duplicate's order now counts for the company")
