@@ -27,6 +27,7 @@ TOUCH_REASONS = [
     ("pressure_max", "Too many messages in the window"),
     ("pressure_gap", "Too soon after the previous message"),
     ("order_cancelled", "Order cancelled"),
+    ("merged", "Contacts merged"),
     ("expired", "Too late to send"),
     ("render_error", "Template error"),
     ("error", "Error"),

@@ -28,6 +28,9 @@ CONTACT_COLUMNS = (
     "lifecycle_locked",
     "lifecycle_lock_reason",
 )
+# Set only by Customer Care managers (lock wizard, unlock) and by the refreshes (superuser): the stage lock,
+# its reason, and the stage it holds.
+LIFECYCLE_LOCK_FIELDS = {"lifecycle_locked", "lifecycle_lock_reason", "lifecycle_stage_id", "lifecycle_stage_date"}
 
 
 class ResPartner(models.Model):
@@ -189,14 +192,25 @@ class ResPartner(models.Model):
             if partner.lifecycle_locked and not (partner.lifecycle_lock_reason or "").strip():
                 raise ValidationError(self.env._("Locking the lifecycle stage of %s needs a reason.", partner.name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get(name) for vals in vals_list for name in LIFECYCLE_LOCK_FIELDS):
+            self._check_lifecycle_lock_access()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if (
-            {"lifecycle_locked", "lifecycle_lock_reason"} & vals.keys()
-            and not self.env.su
-            and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager")
-        ):
-            raise AccessError(self.env._("Only Customer Care managers can lock or unlock a lifecycle stage."))
+        if LIFECYCLE_LOCK_FIELDS & vals.keys():
+            self._check_lifecycle_lock_access()
         return super().write(vals)
+
+    def _check_lifecycle_lock_access(self):
+        """The stage, its lock and its reason change through the lock wizard, the unlock action and the
+        refreshes (run as superuser), never by a direct create or write of someone who is not a Customer
+        Care manager (RPC included)."""
+        if not self.env.su and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager"):
+            raise AccessError(
+                self.env._("Only Customer Care managers can lock, unlock or set the lifecycle stage of a customer.")
+            )
 
     # ------------------------------------------------------------------
     # Actions

@@ -7,7 +7,16 @@ from odoo.tools import SQL, format_amount
 from .crm_loyalty_run import STATE_COLUMNS, _assignments, _differs
 
 CONTACT_COLUMNS = (*STATE_COLUMNS, "loyalty_tier_id")
-LOCK_FIELDS = {"loyalty_tier_locked", "loyalty_lock_reason", "loyalty_lock_until"}
+# Set only by Customer Care managers (Set Tier wizard, unlock) and by the evaluations (superuser): the tier
+# lock, its reason and end date, and the tier it holds with its dates.
+LOCK_FIELDS = {
+    "loyalty_tier_locked",
+    "loyalty_lock_reason",
+    "loyalty_lock_until",
+    "loyalty_tier_id",
+    "loyalty_tier_since",
+    "loyalty_review_date",
+}
 
 
 class ResPartner(models.Model):
@@ -104,14 +113,25 @@ class ResPartner(models.Model):
             if partner.loyalty_tier_locked and not (partner.loyalty_lock_reason or "").strip():
                 raise ValidationError(self.env._("Locking the membership tier of %s needs a reason.", partner.name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get(name) for vals in vals_list for name in LOCK_FIELDS):
+            self._check_loyalty_lock_access()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if (
-            LOCK_FIELDS & vals.keys()
-            and not self.env.su
-            and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager")
-        ):
-            raise AccessError(self.env._("Only Customer Care managers can lock or unlock a membership tier."))
+        if LOCK_FIELDS & vals.keys():
+            self._check_loyalty_lock_access()
         return super().write(vals)
+
+    def _check_loyalty_lock_access(self):
+        """The tier, its lock, reason, end date and review date change through the Set Tier wizard, the
+        unlock action and the evaluations (run as superuser), never by a direct create or write of someone
+        who is not a Customer Care manager (RPC included)."""
+        if not self.env.su and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager"):
+            raise AccessError(
+                self.env._("Only Customer Care managers can lock, unlock or set the membership tier of a customer.")
+            )
 
     # ------------------------------------------------------------------
     # Actions
