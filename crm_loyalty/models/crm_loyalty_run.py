@@ -129,8 +129,9 @@ class CrmLoyaltyRun(models.Model):
                             WHERE c.partner_id = cp.id AND c.program_id = %(program_id)s AND c.active
                             ORDER BY c.id LIMIT 1
                        )) AS card_id,
+                       -- a lock without end date never expires (NULL would clear it below)
                        COALESCE(cp.loyalty_tier_locked, FALSE)
-                           AND cp.loyalty_lock_until <= %(today)s AS lock_expired,
+                           AND COALESCE(cp.loyalty_lock_until <= %(today)s, FALSE) AS lock_expired,
                        COALESCE(cp.loyalty_tier_locked, FALSE)
                            AND (cp.loyalty_lock_until IS NULL OR cp.loyalty_lock_until > %(today)s) AS locked
                   FROM cand c
