@@ -10,6 +10,7 @@ from odoo.tools import SQL, float_compare, format_list, split_every
 from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
 
+from ..tools.complaint_attachment import get_max_size_mb, sort_attachments
 from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
 
 _logger = logging.getLogger(__name__)
@@ -54,7 +55,6 @@ AT_RISK_SHARE = 0.2  # at risk when less than this share of the allowed working 
 REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution reopens the complaint
 LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
 ESCALATION_CHUNK = 1000
-DEFAULT_ATTACHMENT_MAX_MB = 25
 # Headers by which mail robots (out-of-office, autoresponders, mailing lists, bounces) say so:
 # RFC 3834 Auto-Submitted (anything but "no"), the de facto X-Autoreply / X-Autorespond, Precedence
 # bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies.
@@ -865,26 +865,31 @@ class CrmComplaint(models.Model):
         return super().message_new(msg_dict, custom_values=values)
 
     def message_post(self, **kwargs):
-        """Attachments above the size limit are not stored; a note says which, so that staff can ask again."""
+        """Files above the size limit (``crm_complaints.attachment_max_size_mb``) are not stored, nor, in an
+        incoming email, files that are not photos or PDFs (the portal form's rule); a note says which, so that
+        staff can ask the customer for another way to send them."""
         attachments = kwargs.get("attachments") or []
-        limit_mb = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_complaints.attachment_max_size_mb", DEFAULT_ATTACHMENT_MAX_MB)
-        )
-        too_big = [att for att in attachments if len(att[1] or b"") > limit_mb * 1024 * 1024]
-        if too_big:
-            kwargs["attachments"] = [att for att in attachments if att not in too_big]
+        incoming = kwargs.get("message_type") == "email"
+        kept, too_big, wrong_type = sort_attachments(self.env, attachments, check_type=incoming)
+        if too_big or wrong_type:
+            kwargs["attachments"] = kept
         message = super().message_post(**kwargs)
+        refused = []
         if too_big:
-            self._message_log(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Not stored, larger than %(limit)s MB: %(files)s. Ask the customer for another way to send them.",
-                    limit=limit_mb,
-                    files=format_list(self.env, [att[0] for att in too_big]),
+            refused.append(
+                self.env._(
+                    "Not stored, larger than %(limit)s MB: %(files)s.",
+                    limit=get_max_size_mb(self.env),
+                    files=format_list(self.env, too_big),
                 )
             )
+        if wrong_type:
+            refused.append(
+                self.env._("Not stored, not a photo or a PDF: %(files)s.", files=format_list(self.env, wrong_type))
+            )
+        if refused:
+            refused.append(self.env._("Ask the customer for another way to send them."))
+            self._message_log(body=Markup("<p>%s</p>") % " ".join(refused))
         return message
 
     @api.model
