@@ -190,8 +190,8 @@ class CrmComplaintCompensation(models.Model):
                     % self.env._(
                         "Compensation of %(amount)s waits for a Customer Care Manager's approval"
                         " (the complaint's compensations total %(total)s).",
-                        amount=compensation.amount,
-                        total=compensation.complaint_total,
+                        amount=compensation.currency_id.format(compensation.amount),
+                        total=compensation.currency_id.format(compensation.complaint_total),
                     )
                 )
             else:
