@@ -55,7 +55,6 @@ class CrmComplaintCompensation(models.Model):
     approver_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False, tracking=True)
     approval_date = fields.Datetime(readonly=True, copy=False)
     complaint_total = fields.Monetary(
-        string="Complaint Total",
         currency_field="currency_id",
         compute="_compute_needs_approval",
         help="The complaint's compensations waiting for approval, approved or done, plus this one (company "

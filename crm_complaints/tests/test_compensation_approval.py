@@ -138,7 +138,8 @@ class TestCompensationApproval(ComplaintCase):
         third.with_user(self.agent).action_submit()
         self.assertEqual((second.state, third.state), ("to_approve", "to_approve"))
         # 80 credited + 160 reserved by the two waiting ones: 60 left, not 80
-        with self.assertRaisesRegex(UserError, r"INV/\S+ has \$\s60\.00 left to refund .* compensation of \$\s80\.00 cannot"):
+        left_60 = r"INV/\S+ has \$\s60\.00 left to refund .* compensation of \$\s80\.00 cannot"
+        with self.assertRaisesRegex(UserError, left_60):
             fourth.with_user(self.agent).action_submit()
         self.assertEqual(fourth.state, "draft")
         for compensation in (second, third):

@@ -13,7 +13,6 @@ class CrmComplaintCompensation(models.Model):
 
     coupon_program_id = fields.Many2one(
         "loyalty.program",
-        string="Coupon Program",
         check_company=True,
         domain="[('program_type', 'in', ('coupons', 'gift_card', 'ewallet')), '|', ('company_id', '=', False),"
         " ('company_id', '=', company_id)]",
@@ -45,9 +44,7 @@ class CrmComplaintCompensation(models.Model):
                 )
             )
         if program.program_type not in COUPON_PROGRAM_TYPES or not program.active:
-            raise UserError(
-                self.env._("The loyalty program %(program)s cannot give coupons.", program=program.name)
-            )
+            raise UserError(self.env._("The loyalty program %(program)s cannot give coupons.", program=program.name))
         points = self.amount if program.program_type in AMOUNT_PROGRAM_TYPES else 1.0
         # sudo: coupons are issued by sales administrators in the Loyalty app; the compensation was approved
         wizard = (

@@ -86,7 +86,8 @@ class TestCompensationCoupon(ComplaintCase):
     def test_gift_card_carries_the_amount(self):
         compensation = self._compensation(30, self.gift_cards)
         card = self._apply(compensation)
-        theirs = self._odoo_wizard(self.gift_cards, 30.0, f"Compensation for complaint {compensation.complaint_id.name}")
+        label = f"Compensation for complaint {compensation.complaint_id.name}"
+        theirs = self._odoo_wizard(self.gift_cards, 30.0, label)
         self.assertEqual(card.points, 30.0)
         self.assertEqual(self._card_facts(card), self._card_facts(theirs))
 
@@ -110,9 +111,12 @@ class TestCompensationCoupon(ComplaintCase):
         compensation = self._compensation(30, self.coupons)
         field = compensation._fields["coupon_program_id"]
         domain = safe_eval(field.domain, {"company_id": compensation.company_id.id})
-        offered = self.env["loyalty.program"].with_user(self.manager).with_context(
-            allowed_company_ids=[self.company.id, self.company_b.id]
-        ).search(domain)
+        offered = (
+            self.env["loyalty.program"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=[self.company.id, self.company_b.id])
+            .search(domain)
+        )
         self.assertIn(self.coupons, offered)
         self.assertIn(self.gift_cards, offered)
         self.assertNotIn(self.coupons_b, offered)
@@ -121,7 +125,12 @@ class TestCompensationCoupon(ComplaintCase):
         with self.assertRaisesRegex(UserError, "company"):  # check_company
             self._compensation(30, self.coupons_b, user=self.manager)
         shared = self.env["loyalty.program"].create(
-            {"name": "Shared coupons", "program_type": "coupons", "company_id": False, "currency_id": self.company.currency_id.id}
+            {
+                "name": "Shared coupons",
+                "program_type": "coupons",
+                "company_id": False,
+                "currency_id": self.company.currency_id.id,
+            }
         )
         compensation = self._compensation(30, shared)
         compensation.with_user(self.agent).action_submit()
@@ -140,12 +149,16 @@ class TestCompensationCoupon(ComplaintCase):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute("ALTER TABLE crm_complaint_compensation ADD COLUMN coupon_program varchar")
-        cr.execute("UPDATE crm_complaint_compensation SET coupon_program_id = NULL WHERE id IN %s", [tuple(compensations.ids)])
+        cr.execute(
+            "UPDATE crm_complaint_compensation SET coupon_program_id = NULL WHERE id IN %s", [tuple(compensations.ids)]
+        )
         cr.execute(
             "UPDATE crm_complaint_compensation SET coupon_program = %s WHERE id = %s",
             [str(self.gift_cards.id), compensations[0].id],
         )
-        cr.execute("UPDATE crm_complaint_compensation SET coupon_program = '999999999' WHERE id = %s", [compensations[1].id])
+        cr.execute(
+            "UPDATE crm_complaint_compensation SET coupon_program = '999999999' WHERE id = %s", [compensations[1].id]
+        )
         path = Path(__file__).parents[2] / "crm_complaints" / "migrations" / "19.0.1.0.1" / "post-migrate.py"
         spec = importlib.util.spec_from_file_location("crm_complaints_post_migrate_19_0_1_0_1", path)
         module = importlib.util.module_from_spec(spec)

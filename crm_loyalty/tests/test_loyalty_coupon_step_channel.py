@@ -106,9 +106,7 @@ class TestLoyaltyCouponStepChannel(CareCase):
         campaign = self._coupon_campaign(self.silent)
         self._run_care(self.TODAY)
         touches = {touch.partner_id.name: (touch.state, touch.reason) for touch in self._touches(campaign)}
-        self.assertEqual(
-            touches, {"Quiet Opted Out": ("skipped", "opt_out"), "Quiet Blacklisted": ("done", False)}
-        )
+        self.assertEqual(touches, {"Quiet Opted Out": ("skipped", "opt_out"), "Quiet Blacklisted": ("done", False)})
         self.assertEqual(self.env["loyalty.card"].search([("partner_id", "=", blacklisted.id)]).program_id, self.silent)
         self.assertFalse(self._card_mails(blacklisted), "the program sends nothing: the coupon is issued, unmailed")
 

@@ -40,7 +40,9 @@ def migrate(cr, version):
                 "crm_complaints: compensation %s had loyalty program %r, which no longer exists", compensation_id, value
             )
         env = api.Environment(cr, SUPERUSER_ID, {})
-        bridge = env["ir.module.module"].search([("name", "=", "crm_complaints_loyalty"), ("state", "=", "uninstalled")])
+        bridge = env["ir.module.module"].search(
+            [("name", "=", "crm_complaints_loyalty"), ("state", "=", "uninstalled")]
+        )
         if bridge:
             bridge.button_install()
     cr.execute(SQL("ALTER TABLE crm_complaint_compensation DROP COLUMN coupon_program"))
