@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
+
+from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .common import ComplaintCase
 
@@ -222,3 +224,47 @@ class TestCompensationApproval(ComplaintCase):
         compensation.with_user(self.agent).action_apply()
         credit_note = compensation.credit_note_id
         self.assertEqual((credit_note.currency_id, credit_note.amount_total), (jpy, 8000.0))  # 50 x 160
+
+
+@tagged("post_install", "-at_install")
+class TestCompensationApprovalOverRpc(HttpCase, ComplaintCase):
+    """The issue's input over the web client's JSON-RPC, as a logged-in Customer Care user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rpc_agent = mail_new_test_user(
+            cls.env, login="cmp_rpc_agent", groups="sales_team.group_sale_salesman", password="cmp_rpc_agent"
+        )
+        cls.team.member_ids = [Command.link(cls.rpc_agent.id)]
+
+    def _call(self, method, args, context=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/crm.complaint.compensation/{method}",
+            {
+                "model": "crm.complaint.compensation",
+                "method": method,
+                "args": args,
+                "kwargs": {"context": context or {}},
+            },
+        )
+
+    def test_rpc_cannot_create_approved_nor_write_the_state(self):
+        complaint = self._complaint()
+        self.authenticate("cmp_rpc_agent", "cmp_rpc_agent")
+        values = {"complaint_id": complaint.id, "kind": "gift", "amount": 250}
+        with self.assertRaises(JsonRpcException) as refusal:
+            self._call("create", [{**values, "state": "approved", "approver_id": self.manager.id}])
+        self.assertEqual(refusal.exception.args[0], "odoo.exceptions.UserError")
+        with self.assertRaises(JsonRpcException):
+            self._call("create", [values], context={"default_state": "approved"})
+        compensation_id = self._call("create", [values])
+        for context in ({}, {"crm_compensation_transition": True}):
+            with self.assertRaises(JsonRpcException):
+                self._call("write", [[compensation_id], {"state": "approved", "approver_id": self.manager.id}], context)
+        self._call("action_submit", [[compensation_id]])
+        compensation = self.env["crm.complaint.compensation"].browse(compensation_id)
+        self.assertEqual((compensation.state, compensation.approver_id), ("to_approve", self.env["res.users"]))
+        with self.assertRaises(JsonRpcException):
+            self._call("action_approve", [[compensation_id]])
+        self.assertEqual(compensation.complaint_id.compensation_ids, compensation)
