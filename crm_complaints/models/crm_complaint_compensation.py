@@ -289,6 +289,18 @@ class CrmComplaintCompensation(models.Model):
                     company=invoice.company_id.name,
                 )
             )
+        # the form's domain, enforced: a posted customer invoice of the complaint's customer
+        if (
+            invoice.move_type != "out_invoice"
+            or invoice.state != "posted"
+            or invoice.commercial_partner_id != self.complaint_id.commercial_partner_id
+        ):
+            raise UserError(
+                self.env._(
+                    "%(invoice)s is not a posted invoice of the complaint's customer: choose one of theirs.",
+                    invoice=invoice.display_name,
+                )
+            )
         amount = self._get_invoice_amount(invoice)
         currency = invoice.currency_id
         credited = 0.0

@@ -191,6 +191,17 @@ class TestCompensationApproval(ComplaintCase):
         enough.with_user(self.agent).action_apply()
         self.assertEqual(enough.credit_note_id.amount_total, 50.0)
 
+    def test_only_a_posted_invoice_of_the_customer_is_credited(self):
+        other = self.env["res.partner"].create({"name": "Somebody Else"})
+        other_invoice = self.invoice.copy({"partner_id": other.id})
+        other_invoice.action_post()
+        draft_invoice = self.invoice.copy()
+        for invoice in (other_invoice, draft_invoice):  # the form's domain hides them; RPC would not
+            compensation = self._compensation(20, invoice_id=invoice.id)
+            with self.assertRaisesRegex(UserError, "not a posted invoice of the complaint's customer"):
+                compensation.with_user(self.agent).action_submit()
+        self.assertFalse(other_invoice.reversal_move_ids | draft_invoice.reversal_move_ids)
+
     # ------------------------------------------------------------------
     # Issue 10 §2: an invoice in a currency without exchange rate is not credited at 1.0
     # ------------------------------------------------------------------
