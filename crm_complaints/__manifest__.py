@@ -1,7 +1,7 @@
 {
     "name": "CRM Care: Complaints",
     "summary": "Complaint handling with SLA on working hours, escalation, compensation and follow-up",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.0.1",
     "category": "Sales/CRM",
     "author": "CRM Care",
     "website": "https://github.com/crm-care/crm-care",
