@@ -6,7 +6,7 @@
     "author": "CRM Care",
     "website": "https://github.com/crm-care/crm-care",
     "license": "LGPL-3",
-    "depends": ["crm_lifecycle", "rating", "portal", "resource", "sale"],
+    "depends": ["crm_lifecycle", "rating", "portal", "resource", "sale", "loyalty"],
     "data": [
         "security/ir.model.access.csv",
         "security/crm_complaints_security.xml",

@@ -1,1 +1,2 @@
 from . import test_complaint_merge
+from . import test_compensation_coupon

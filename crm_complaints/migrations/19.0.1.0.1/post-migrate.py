@@ -1,14 +1,12 @@
 """19.0.1.0.1: the compensation's loyalty program, a selection of program ids kept as text (`coupon_program`),
-becomes the Many2one `coupon_program_id` of the bridge crm_complaints_loyalty (installed with the Loyalty app).
+becomes the Many2one `coupon_program_id` (crm_complaints now depends on the Loyalty app).
 
-The ids are copied into the new column (ids of programs that no longer exist are dropped and logged), the bridge
-is marked for installation when the Loyalty app is installed (its field then finds the column filled), and the
-text column is dropped. Without the Loyalty app there is no program to keep: the column is dropped.
+The ids are copied into the new column (ids of programs that no longer exist are dropped and logged), and the
+text column is dropped.
 """
 
 import logging
 
-from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, table_exists
 
@@ -39,10 +37,4 @@ def migrate(cr, version):
             _logger.warning(
                 "crm_complaints: compensation %s had loyalty program %r, which no longer exists", compensation_id, value
             )
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        bridge = env["ir.module.module"].search(
-            [("name", "=", "crm_complaints_loyalty"), ("state", "=", "uninstalled")]
-        )
-        if bridge:
-            bridge.button_install()
     cr.execute(SQL("ALTER TABLE crm_complaint_compensation DROP COLUMN coupon_program"))

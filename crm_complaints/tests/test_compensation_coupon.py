@@ -6,7 +6,7 @@ from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.crm_complaints.tests.common import ComplaintCase
+from .common import ComplaintCase
 
 
 @tagged("post_install", "-at_install")

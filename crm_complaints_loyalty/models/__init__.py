@@ -1,1 +1,0 @@
-from . import crm_complaint_compensation
