@@ -31,6 +31,7 @@ class CrmComplaintCompensation(models.Model):
     _description = "Complaint Compensation"
     _inherit = ["mail.thread"]
     _order = "id desc"
+    _check_company_auto = True
 
     complaint_id = fields.Many2one("crm.complaint", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
@@ -49,6 +50,7 @@ class CrmComplaintCompensation(models.Model):
     invoice_id = fields.Many2one(
         "account.move",
         string="Invoice to Credit",
+        check_company=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
         " ('commercial_partner_id', '=', commercial_partner_id)]",
         help="Defaults to the last posted invoice of the complaint's sales order.",

@@ -12,6 +12,7 @@ class CrmComplaintTeam(models.Model):
     _description = "Complaint Team"
     _inherit = ["mail.alias.mixin"]
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -21,6 +22,7 @@ class CrmComplaintTeam(models.Model):
         "res.users",
         string="Team Leader",
         domain=[("share", "=", False)],
+        check_company=True,
         help="Receives escalations and complaints reopened after a low rating.",
     )
     member_ids = fields.Many2many(
@@ -30,11 +32,13 @@ class CrmComplaintTeam(models.Model):
         "user_id",
         string="Members",
         domain=[("share", "=", False)],
+        check_company=True,
     )
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
         default=lambda self: self.env.company.resource_calendar_id,
+        check_company=True,
         help="SLA deadlines are counted in these working hours; the calendar's public holidays are off.",
     )
     complaint_ids = fields.One2many("crm.complaint", "team_id", string="Complaints")

@@ -11,3 +11,6 @@ from . import test_care_pressure
 from . import test_care_execution
 from . import test_care_concurrency
 from . import test_care_tour
+from . import test_segment_owner
+from . import test_segment_retire
+from . import test_multi_company

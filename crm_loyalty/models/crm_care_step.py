@@ -10,6 +10,7 @@ class CrmCareStep(models.Model):
     action = fields.Selection(selection_add=[("issue_coupon", "Issue a coupon")], ondelete={"issue_coupon": "cascade"})
     coupon_program_id = fields.Many2one(
         "loyalty.program",
+        check_company=True,
         domain="[('program_type', 'in', ('coupons', 'next_order_coupons', 'gift_card', 'promo_code'))]",
         help="Each customer the step reaches gets a coupon of this program.",
     )
