@@ -30,6 +30,7 @@ class TestSegmentRetire(CareCase):
         self.env.invalidate_all()
 
     def test_archiving_ends_stays_and_archives_its_campaigns(self):
+        self._run_care(self._days_ago(1))  # the campaigns planned up to yesterday
         self._archive(self.TODAY)
         stays = self.env["crm.segment.member"].search([("segment_id", "=", self.segment.id)])
         self.assertEqual(stays.partner_id, self.vip)
@@ -43,7 +44,8 @@ class TestSegmentRetire(CareCase):
         self.assertFalse(self._touches(self.exit_campaign), "nobody is told they left a retired segment")
         self.assertFalse(self._touches(self.periodic), "the periodic campaign plans nothing")
 
-        # A campaign restored later does not catch up the day of the retirement either.
+        # A campaign restored later does not catch up the day of the retirement either (the cron plans the days
+        # it missed since the last planning).
         self.exit_campaign.action_unarchive()
         self._run_care(self.TODAY + timedelta(days=1))
         self.assertFalse(self._touches(self.exit_campaign))
