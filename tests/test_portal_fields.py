@@ -101,7 +101,14 @@ class TestPortalReadsNoInternalJudgement(HttpCase):
             cls.env, login="gw_portal", name="Gina Wall", groups="base.group_portal", password="gw_portal"
         )
         cls.portal_user.partner_id.parent_id = cls.customer
-        cls.customer.sudo().write({"lifecycle_locked": True, "lifecycle_lock_reason": "late payer, keep At Risk"})
+        # A manager locks the customer in At Risk, with an internal reason (through the lock wizard).
+        cls.env["crm.lifecycle.lock.wizard"].with_user(cls.env.ref("base.user_admin")).create(
+            {
+                "partner_id": cls.customer.id,
+                "stage_id": cls.env["crm.lifecycle.stage"].search([("code", "=", "at_risk")]).id,
+                "reason": "late payer, keep At Risk",
+            }
+        ).action_lock()
         product = cls.env["product.product"].create({"name": "Teapot", "list_price": 30.0})
         cls.order = cls.env["sale.order"].create(
             {"partner_id": cls.portal_user.partner_id.id, "order_line": [Command.create({"product_id": product.id})]}

@@ -167,3 +167,13 @@ class TestLifecycleMultiCompany(CareCase):
             self.env["crm.segment"].create(
                 {"name": "B, owned by A", "domain": "[]", "company_id": self.company_b.id, "user_id": self.manager_a.id}
             )
+
+    def test_step_of_company_b_campaign_cannot_name_a_user_of_company_a_only(self):
+        with self.assertRaisesRegex(UserError, "company inconsistencies"):
+            self.campaign_b.write(
+                {"step_ids": [Command.create({"action": "assign_salesperson", "user_id": self.manager_a.id})]}
+            )
+        self.campaign_b.write(
+            {"step_ids": [Command.create({"action": "assign_salesperson", "user_id": self.manager_ab.id})]}
+        )
+        self.assertEqual(len(self.campaign_b.step_ids), 2)

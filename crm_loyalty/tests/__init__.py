@@ -9,3 +9,4 @@ from . import test_loyalty_portal
 from . import test_loyalty_run
 from . import test_loyalty_tiers
 from . import test_loyalty_multi_company
+from . import test_loyalty_portal_company_move

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
@@ -56,3 +56,17 @@ class TestLoyaltyMultiCompany(LoyaltyCase):
                 self.assertFalse(
                     Model.with_context(allowed_company_ids=self.company.ids).search([("id", "=", record.id)])
                 )
+
+    def test_a_tier_of_company_b_is_not_given_to_a_customer_of_company_a(self):
+        customer_a = self._customer("Customer A", company_id=self.company.id)
+        Wizard = (
+            self.env["crm.loyalty.lock.wizard"]
+            .with_user(self.manager_ab)
+            .with_context(allowed_company_ids=(self.company | self.company_b).ids)
+        )
+        wizard = Wizard.create({"partner_id": customer_a.id, "tier_id": self.tier_b.id, "reason": "Friend of B"})
+        with self.assertRaisesRegex(UserError, "belongs to another company"):
+            wizard.action_apply()
+        self.assertFalse(customer_a.loyalty_tier_id)
+        Wizard.create({"partner_id": customer_a.id, "tier_id": self.gold.id, "reason": "Friend"}).action_apply()
+        self.assertEqual(customer_a.loyalty_tier_id, self.gold, "a shared tier is fine")
