@@ -65,7 +65,7 @@ class TestLoyaltyMultiCompany(LoyaltyCase):
             .with_context(allowed_company_ids=(self.company | self.company_b).ids)
         )
         wizard = Wizard.create({"partner_id": customer_a.id, "tier_id": self.tier_b.id, "reason": "Friend of B"})
-        with self.assertRaisesRegex(UserError, "belongs to another company"):
+        with self._refused(UserError, "belongs to another company"):
             wizard.action_apply()
         self.assertFalse(customer_a.loyalty_tier_id)
         Wizard.create({"partner_id": customer_a.id, "tier_id": self.gold.id, "reason": "Friend"}).action_apply()
