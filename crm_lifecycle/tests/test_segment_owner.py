@@ -135,3 +135,24 @@ class TestSegmentEvaluatedAsOwner(CareCase):
         # The allowed companies are the owner's, not the ones selected by whoever presses the button.
         segment.with_user(self.colleague).with_context(allowed_company_ids=self.company.ids).action_refresh()
         self.assertEqual(self._members(segment), self.mine | hidden)
+
+    def test_nightly_job_keeps_the_members_of_a_segment_its_owner_can_no_longer_search(self):
+        accountant = new_test_user(
+            self.env,
+            "segment_accountant",
+            groups="sales_team.group_sale_manager,account.group_account_invoice",
+            name="Accountant",
+        )
+        self.mine[0].with_company(self.company).credit_limit = 5000
+        big_credit = (
+            self.env["crm.segment"]
+            .with_user(accountant)
+            .create({"name": "Big credit", "domain": "[('credit_limit', '>', 1000)]"})
+        )
+        big_credit._refresh_members()
+        accountant.group_ids -= self.env.ref("account.group_account_invoice")
+        self.assertFalse(accountant.has_group("account.group_account_invoice"))
+        with self.assertLogs("odoo.addons.crm_lifecycle.models.crm_segment", "ERROR"):
+            self._nightly_refresh()
+        self.assertEqual(self._members(big_credit), self.mine[0], "kept, not emptied: nobody is told they left")
+        self.assertEqual(self._members(self.my_customers), self.mine, "the other segments are refreshed")
