@@ -69,6 +69,7 @@ class CrmComplaint(models.Model):
     _order = "priority desc, id desc"
     _primary_email = "email_from"
     _mail_post_access = "read"
+    _check_company_auto = True
 
     # ------------------------------------------------------------------
     # Fields
@@ -82,15 +83,21 @@ class CrmComplaint(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
     commercial_partner_id = fields.Many2one(
-        "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+        "res.partner",
+        compute="_compute_commercial_partner_id",
+        store=True,
+        index=True,
+        string="Customer Company",
+        help="The customer's company when the complaint was made (or its customer changed): kept when the contact "
+        "later moves to another company, so that company's portal users do not see it.",
     )
     email_from = fields.Char(
         string="Email", compute="_compute_contact", store=True, readonly=False, help="Where replies go."
     )
     phone = fields.Char(compute="_compute_contact", store=True, readonly=False)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
-    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True)
-    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
+    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True, check_company=True)
+    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True, groups="base.group_user")
     priority = fields.Selection(PRIORITIES, default="0", index=True, help="Raised by each escalation.")
     stage_id = fields.Many2one(
         "crm.complaint.stage",
@@ -110,59 +117,100 @@ class CrmComplaint(models.Model):
         tracking=True,
         domain=[("share", "=", False)],
         default=lambda self: self.env.user if not self.env.user.share else False,
+        check_company=True,
     )
     team_id = fields.Many2one(
-        "crm.complaint.team", index=True, tracking=True, default=lambda self: self._default_team()
+        "crm.complaint.team",
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_team(),
+        check_company=True,
+        groups="base.group_user",
     )
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sales Order",
         index="btree_not_null",
+        check_company=True,
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
     )
-    product_id = fields.Many2one("product.product")
+    product_id = fields.Many2one("product.product", check_company=True)
     description = fields.Html()
     care_touch_id = fields.Many2one(
         "crm.care.touch",
         ondelete="set null",
         readonly=True,
+        check_company=True,
         help="The follow-up (campaign touch) whose outcome this complaint is.",
+        groups="base.group_user",
     )
-    cause_id = fields.Many2one("crm.complaint.cause", string="Root Cause", index=True, tracking=True)
+    cause_id = fields.Many2one(
+        "crm.complaint.cause", string="Root Cause", index=True, tracking=True, groups="base.group_user"
+    )
     resolution = fields.Html()
 
     # SLA
-    sla_policy_id = fields.Many2one("crm.complaint.sla", string="SLA Policy", readonly=True, copy=False)
-    response_deadline = fields.Datetime(readonly=True, copy=False)
+    sla_policy_id = fields.Many2one(
+        "crm.complaint.sla",
+        string="SLA Policy",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        groups="base.group_user",
+    )
+    response_deadline = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     resolve_deadline = fields.Datetime(string="Resolution Deadline", readonly=True, copy=False)
-    response_risk_date = fields.Datetime(readonly=True, copy=False, help="When less than 20% of the time is left.")
-    resolve_risk_date = fields.Datetime(readonly=True, copy=False)
+    response_risk_date = fields.Datetime(
+        readonly=True, copy=False, help="When less than 20% of the time is left.", groups="base.group_user"
+    )
+    resolve_risk_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     response_escalation_date = fields.Datetime(
-        readonly=True, copy=False, help="Breached by the allowed time again: second escalation level."
+        readonly=True,
+        copy=False,
+        help="Breached by the allowed time again: second escalation level.",
+        groups="base.group_user",
     )
-    resolve_escalation_date = fields.Datetime(readonly=True, copy=False)
-    sla_paused_since = fields.Datetime(readonly=True, copy=False)
+    resolve_escalation_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
+    sla_paused_since = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     sla_paused_hours = fields.Float(
-        string="Paused Working Hours", readonly=True, copy=False, help="Working hours spent waiting or resolved."
+        string="Paused Working Hours",
+        readonly=True,
+        copy=False,
+        help="Working hours spent waiting or resolved.",
+        groups="base.group_user",
     )
-    first_response_date = fields.Datetime(readonly=True, copy=False)
+    first_response_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     resolved_date = fields.Datetime(readonly=True, copy=False)
     closed_date = fields.Datetime(readonly=True, copy=False)
     first_response_hours = fields.Float(
-        string="First Response (Working Hours)", readonly=True, copy=False, aggregator="avg"
+        string="First Response (Working Hours)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="base.group_user",
     )
-    resolution_hours = fields.Float(string="Resolution (Working Hours)", readonly=True, copy=False, aggregator="avg")
+    resolution_hours = fields.Float(
+        string="Resolution (Working Hours)", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
     sla_status = fields.Selection(
-        SLA_STATUSES, string="SLA Status", compute="_compute_sla_status", store=True, index=True, copy=False
+        SLA_STATUSES,
+        string="SLA Status",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+        copy=False,
+        groups="base.group_user",
     )
-    sla_countdown = fields.Char(string="Deadline", compute="_compute_sla_countdown")
-    escalation_level = fields.Integer(readonly=True, copy=False, default=0)
+    sla_countdown = fields.Char(string="Deadline", compute="_compute_sla_countdown", groups="base.group_user")
+    escalation_level = fields.Integer(readonly=True, copy=False, default=0, groups="base.group_user")
 
-    compensation_ids = fields.One2many("crm.complaint.compensation", "complaint_id", string="Compensations")
-    compensation_count = fields.Integer(compute="_compute_compensation_count")
-    followup_date = fields.Date(string="Follow-up Visit", copy=False)
-    followup_result = fields.Text(string="Follow-up Result", copy=False)
-    reopen_count = fields.Integer(readonly=True, copy=False, default=0)
+    compensation_ids = fields.One2many(
+        "crm.complaint.compensation", "complaint_id", string="Compensations", groups="base.group_user"
+    )
+    compensation_count = fields.Integer(compute="_compute_compensation_count", groups="base.group_user")
+    followup_date = fields.Date(string="Follow-up Visit", copy=False, groups="base.group_user")
+    followup_result = fields.Text(string="Follow-up Result", copy=False, groups="base.group_user")
+    reopen_count = fields.Integer(readonly=True, copy=False, default=0, groups="base.group_user")
 
     _stage_priority_idx = models.Index("(stage_id, priority DESC, id DESC)")
     # the escalation cron looks only at running complaints whose moment has come
@@ -222,6 +270,11 @@ class CrmComplaint(models.Model):
                 complaint.email_from = complaint.partner_id.email
             if complaint.partner_id.phone and not complaint.phone:
                 complaint.phone = complaint.partner_id.phone
+
+    @api.depends("partner_id")  # not partner_id.commercial_partner_id: a contact moving on leaves it here
+    def _compute_commercial_partner_id(self):
+        for complaint in self:
+            complaint.commercial_partner_id = complaint.partner_id.commercial_partner_id
 
     def _compute_display_name(self):
         for complaint in self:
@@ -383,6 +436,8 @@ class CrmComplaint(models.Model):
             vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.complaint") or "/"
             if vals.get("team_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["crm.complaint.team"].browse(vals["team_id"]).company_id.id
+            elif vals.get("company_id") and "team_id" not in vals:  # a team of the complaint's company
+                vals["team_id"] = self.with_company(company).sudo()._default_team().id
         complaints = super().create(vals_list)
         complaints._apply_sla()
         complaints._handle_state_transitions(dict.fromkeys(complaints.ids, "new"))

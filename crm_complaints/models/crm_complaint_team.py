@@ -13,6 +13,7 @@ class CrmComplaintTeam(models.Model):
     _description = "Complaint Team"
     _inherit = ["mail.alias.mixin"]
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -22,6 +23,7 @@ class CrmComplaintTeam(models.Model):
         "res.users",
         string="Team Leader",
         domain=[("share", "=", False)],
+        check_company=True,
         help="Receives escalations and complaints reopened after a low rating.",
     )
     member_ids = fields.Many2many(
@@ -31,11 +33,13 @@ class CrmComplaintTeam(models.Model):
         "user_id",
         string="Members",
         domain=[("share", "=", False)],
+        check_company=True,
     )
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
         default=lambda self: self.env.company.resource_calendar_id,
+        check_company=True,
         help="SLA deadlines are counted in these working hours, in their timezone, without the calendar's time "
         "off and the public holidays of the complaint's company. A flexible schedule counts its hours a day "
         "centred on noon until its full-time hours of the week (Monday to Sunday) are used.",

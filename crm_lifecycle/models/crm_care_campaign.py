@@ -52,6 +52,7 @@ class CrmCareCampaign(models.Model):
     _description = "Care Campaign"
     _inherit = ["mail.thread"]
     _order = "sequence, name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -63,11 +64,12 @@ class CrmCareCampaign(models.Model):
         "crm.segment",
         ondelete="restrict",
         tracking=True,
+        check_company=True,
         help="The audience. Required for periodic and segment campaigns; otherwise optional: without a segment, "
         "every contact with a birthday (birthday) or every classified customer (other kinds).",
     )
     stage_id = fields.Many2one("crm.lifecycle.stage", string="Lifecycle Stage", ondelete="restrict", tracking=True)
-    occasion_id = fields.Many2one("crm.care.occasion", ondelete="restrict", tracking=True)
+    occasion_id = fields.Many2one("crm.care.occasion", ondelete="restrict", tracking=True, check_company=True)
     interval_days = fields.Integer(
         string="Every (days)", default=90, help="Periodic campaigns reach each segment member every this many days."
     )
@@ -83,6 +85,7 @@ class CrmCareCampaign(models.Model):
         string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
+        check_company=True,
         help="Gets the campaign's activities for contacts without a salesperson.",
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)

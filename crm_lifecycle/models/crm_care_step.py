@@ -23,6 +23,7 @@ class CrmCareStep(models.Model):
     _name = "crm.care.step"
     _description = "Care Campaign Step"
     _order = "campaign_id, sequence, delay_days, id"
+    _check_company_auto = True
 
     campaign_id = fields.Many2one("crm.care.campaign", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="campaign_id.company_id", store=True)
@@ -50,6 +51,7 @@ class CrmCareStep(models.Model):
     tag_id = fields.Many2one("res.partner.category", ondelete="restrict")
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         help="The salesperson to assign, or who gets the opportunity; the activity's user when the contact has "
         "no salesperson.",
     )

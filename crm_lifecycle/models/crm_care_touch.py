@@ -48,11 +48,16 @@ class CrmCareTouch(models.Model):
     _description = "Care Touch"
     _order = "date_planned desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
-    campaign_id = fields.Many2one("crm.care.campaign", required=True, ondelete="cascade", index=True, readonly=True)
-    step_id = fields.Many2one("crm.care.step", required=True, ondelete="cascade", readonly=True)
+    campaign_id = fields.Many2one(
+        "crm.care.campaign", required=True, ondelete="cascade", index=True, readonly=True, check_company=True
+    )
+    step_id = fields.Many2one("crm.care.step", required=True, ondelete="cascade", readonly=True, check_company=True)
     action = fields.Selection(related="step_id.action")
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True, readonly=True, check_company=True
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     occurrence_key = fields.Char(
         string="Occurrence",
@@ -67,8 +72,10 @@ class CrmCareTouch(models.Model):
     date_done = fields.Datetime(string="Done On", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
-    order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null")
+    order_id = fields.Many2one(
+        "sale.order", readonly=True, ondelete="set null", index="btree_not_null", check_company=True
+    )
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null", check_company=True)
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Survey Answer", readonly=True, ondelete="set null"
     )

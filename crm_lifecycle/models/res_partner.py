@@ -44,66 +44,102 @@ class ResPartner(models.Model):
         tracking=True,
         ondelete="restrict",
         group_expand="_read_group_lifecycle_stage_ids",
+        groups="base.group_user",
     )
     lifecycle_stage_code = fields.Char(
         related="lifecycle_stage_id.code",
+        groups="base.group_user",
     )
-    lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False)
+    lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False, groups="base.group_user")
     lifecycle_locked = fields.Boolean(
         string="Stage Locked",
         readonly=True,
         copy=False,
         help="A locked customer keeps its stage until a manager unlocks it.",
+        groups="base.group_user",
     )
-    lifecycle_lock_reason = fields.Char(string="Lock Reason", readonly=True, copy=False)
-    lifecycle_history_ids = fields.One2many("crm.lifecycle.history", "partner_id", string="Stage History")
-    lifecycle_history_count = fields.Integer(compute="_compute_lifecycle_history_count", string="Stage Moves")
+    lifecycle_lock_reason = fields.Char(string="Lock Reason", readonly=True, copy=False, groups="base.group_user")
+    lifecycle_history_ids = fields.One2many(
+        "crm.lifecycle.history", "partner_id", string="Stage History", groups="base.group_user"
+    )
+    lifecycle_history_count = fields.Integer(
+        compute="_compute_lifecycle_history_count", string="Stage Moves", groups="base.group_user"
+    )
     lifecycle_currency_id = fields.Many2one(
         "res.currency",
         compute="_compute_lifecycle_currency_id",
         store=True,
         help="Currency of the customer value figures: the company currency. Stored so that analyses can sum them.",
     )
-    first_order_date = fields.Date(readonly=True, copy=False)
-    last_order_date = fields.Date(readonly=True, copy=False, index=True)
-    order_count = fields.Integer(string="Confirmed Orders", readonly=True, copy=False, aggregator="sum")
-    orders_last_year = fields.Integer(string="Orders (Last 365 Days)", readonly=True, copy=False, aggregator="sum")
+    first_order_date = fields.Date(readonly=True, copy=False, groups="base.group_user")
+    last_order_date = fields.Date(readonly=True, copy=False, index=True, groups="base.group_user")
+    order_count = fields.Integer(
+        string="Confirmed Orders", readonly=True, copy=False, aggregator="sum", groups="base.group_user"
+    )
+    orders_last_year = fields.Integer(
+        string="Orders (Last 365 Days)", readonly=True, copy=False, aggregator="sum", groups="base.group_user"
+    )
     revenue_last_year = fields.Monetary(
         string="Revenue (Last 365 Days)",
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="sum",
+        groups="base.group_user",
     )
     total_revenue = fields.Monetary(
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="sum",
+        groups="base.group_user",
     )
     average_order_value = fields.Monetary(
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="avg",
+        groups="base.group_user",
     )
-    rfm_recency_score = fields.Integer(string="Recency Score", readonly=True, copy=False, aggregator="avg")
-    rfm_frequency_score = fields.Integer(string="Frequency Score", readonly=True, copy=False, aggregator="avg")
-    rfm_monetary_score = fields.Integer(string="Monetary Score", readonly=True, copy=False, aggregator="avg")
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True)
+    rfm_recency_score = fields.Integer(
+        string="Recency Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
+    rfm_frequency_score = fields.Integer(
+        string="Frequency Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
+    rfm_monetary_score = fields.Integer(
+        string="Monetary Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
+    rfm_segment = fields.Selection(
+        RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True, groups="base.group_user"
+    )
     revenue_percentile = fields.Integer(
         readonly=True,
         copy=False,
         help="Share of customers (in %) whose total revenue is at most this customer's: above 50 is above the median.",
+        groups="base.group_user",
     )
     segment_membership_ids = fields.One2many(
-        "crm.segment.member", "partner_id", string="Segment Memberships", domain=[("date_left", "=", False)]
+        "crm.segment.member",
+        "partner_id",
+        string="Segment Memberships",
+        domain=[("date_left", "=", False)],
+        groups="base.group_user",
     )
     segment_ids = fields.Many2many(
-        "crm.segment", string="Segments", compute="_compute_segment_ids", search="_search_segment_ids"
+        "crm.segment",
+        string="Segments",
+        compute="_compute_segment_ids",
+        search="_search_segment_ids",
+        groups="base.group_user",
     )
     customer_lifetime_value = fields.Monetary(
-        string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False, aggregator="sum"
+        string="Lifetime Value",
+        currency_field="lifecycle_currency_id",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        groups="base.group_user",
     )
     lifecycle_missing_rate_count = fields.Integer(
         string="Orders Without Exchange Rate",
@@ -420,14 +456,16 @@ class ResPartner(models.Model):
         store=True,
         index="btree_not_null",
         help="The next day this contact's birthday is celebrated (29 February on 28 February in other years).",
+        groups="base.group_user",
     )
     care_opt_out = fields.Boolean(
         string="No care or marketing messages",
         tracking=True,
         help="Care campaigns send this contact no message, call or visit.",
+        groups="base.group_user",
     )
-    care_touch_ids = fields.One2many("crm.care.touch", "partner_id", string="Care Touches")
-    care_touch_count = fields.Integer(compute="_compute_care_touch_count", string="Care")
+    care_touch_ids = fields.One2many("crm.care.touch", "partner_id", string="Care Touches", groups="base.group_user")
+    care_touch_count = fields.Integer(compute="_compute_care_touch_count", string="Care", groups="base.group_user")
 
     # Planning a birthday campaign finds the day's birthdays through this index.
     _birthday_month_day_idx = models.Index(

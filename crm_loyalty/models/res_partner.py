@@ -47,27 +47,41 @@ class ResPartner(models.Model):
         help="Untaxed amount of confirmed orders over the qualifying window, in company currency.",
     )
     loyalty_qualifying_orders = fields.Integer(string="Qualifying Orders", readonly=True, copy=False)
-    loyalty_next_tier_id = fields.Many2one("crm.loyalty.tier", string="Next Tier", compute="_compute_loyalty_next_tier")
+    # compute_sudo: the ladder is configuration; a portal customer reading their own progress needs it too
+    loyalty_next_tier_id = fields.Many2one(
+        "crm.loyalty.tier", string="Next Tier", compute="_compute_loyalty_next_tier", compute_sudo=True
+    )
     loyalty_spend_to_next_tier = fields.Monetary(
-        string="Spend to Next Tier", currency_field="lifecycle_currency_id", compute="_compute_loyalty_next_tier"
+        string="Spend to Next Tier",
+        currency_field="lifecycle_currency_id",
+        compute="_compute_loyalty_next_tier",
+        compute_sudo=True,
     )
     loyalty_progress = fields.Float(
-        string="Progress to Next Tier", compute="_compute_loyalty_next_tier", help="In %, of the next tier's spend."
+        string="Progress to Next Tier",
+        compute="_compute_loyalty_next_tier",
+        compute_sudo=True,
+        help="In %, of the next tier's spend.",
     )
-    loyalty_progress_label = fields.Char(compute="_compute_loyalty_next_tier", string="Tier Progress")
+    loyalty_progress_label = fields.Char(
+        compute="_compute_loyalty_next_tier", string="Tier Progress", compute_sudo=True
+    )
     loyalty_tier_locked = fields.Boolean(
         string="Tier Locked",
         readonly=True,
         copy=False,
         help="A locked tier is kept until the lock's end date (or until a manager unlocks it).",
+        groups="base.group_user",
     )
-    loyalty_lock_reason = fields.Char(string="Tier Lock Reason", readonly=True, copy=False)
-    loyalty_lock_until = fields.Date(string="Tier Locked Until", readonly=True, copy=False)
+    loyalty_lock_reason = fields.Char(string="Tier Lock Reason", readonly=True, copy=False, groups="base.group_user")
+    loyalty_lock_until = fields.Date(string="Tier Locked Until", readonly=True, copy=False, groups="base.group_user")
     loyalty_member_card_id = fields.Many2one(
         "loyalty.card", string="Membership Card", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
     loyalty_points = fields.Float(related="loyalty_member_card_id.points", string="Loyalty Points")
-    loyalty_tier_history_count = fields.Integer(compute="_compute_loyalty_tier_history_count", string="Tier Moves")
+    loyalty_tier_history_count = fields.Integer(
+        compute="_compute_loyalty_tier_history_count", string="Tier Moves", groups="base.group_user"
+    )
 
     @api.model
     def _read_group_loyalty_tier_ids(self, tiers, domain):

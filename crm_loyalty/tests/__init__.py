@@ -15,3 +15,5 @@ from . import test_loyalty_tier_retired
 from . import test_loyalty_config_features
 from . import test_loyalty_portal_tour
 from . import test_loyalty_merge
+from . import test_loyalty_multi_company
+from . import test_loyalty_portal_company_move
