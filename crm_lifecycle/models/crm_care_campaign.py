@@ -141,6 +141,16 @@ class CrmCareCampaign(models.Model):
                 ) from error
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            self.env["crm.care.touch"]._retire_planned([("campaign_id", "in", self.ids)])
+        return result
+
+    # ------------------------------------------------------------------
     # Statistics
     # ------------------------------------------------------------------
 
@@ -210,6 +220,8 @@ class CrmCareCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         if self.env.context.get("search_default_skipped"):
             action["context"] = {"search_default_skipped": 1, "search_default_group_by_reason": 1}
+        elif self.env.context.get("search_default_failed"):
+            action["context"] = {"search_default_failed": 1, "search_default_group_by_reason": 1}
         else:
             action["context"] = {"search_default_group_by_state": 1}
         return action
@@ -388,7 +400,12 @@ class CrmCareCampaign(models.Model):
     # ------------------------------------------------------------------
 
     def _insert_touches(self, step, source, date_planned):
-        """Insert the planned touches a source selects; returns how many are new."""
+        """Insert the planned touches a source selects; returns how many are new or planned again.
+
+        A touch the source selects again after it was skipped because its order was cancelled (the order
+        was set back to quotation and confirmed again) is planned again, on the new date; any other
+        existing touch is kept as it is.
+        """
         self.env.cr.execute(
             SQL(
                 """INSERT INTO crm_care_touch
@@ -397,7 +414,12 @@ class CrmCareCampaign(models.Model):
                    SELECT %(campaign)s, %(step)s, src.partner_id, src.occurrence_key, src.order_id, %(planned)s,
                           'planned', %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                      FROM (%(source)s) src
-                       ON CONFLICT (step_id, partner_id, occurrence_key) DO NOTHING""",
+                       ON CONFLICT (step_id, partner_id, occurrence_key) DO UPDATE
+                      SET state = 'planned', reason = NULL, error_message = NULL,
+                          date_planned = EXCLUDED.date_planned, order_id = EXCLUDED.order_id,
+                          write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                    WHERE crm_care_touch.state = 'skipped' AND crm_care_touch.reason = 'order_cancelled'
+                      AND EXISTS (SELECT 1 FROM sale_order so WHERE so.id = EXCLUDED.order_id AND so.state = 'sale')""",
                 campaign=self.id,
                 step=step.id,
                 planned=date_planned,
