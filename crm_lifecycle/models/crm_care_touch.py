@@ -550,7 +550,7 @@ class CrmCareTouch(models.Model):
             salesperson,
             responsible,
             self.campaign_id.sudo().user_id,
-            salesperson.sale_team_id.user_id,
+            salesperson._crm_care_get_sales_team_leader(),
         )
 
     # ------------------------------------------------------------------

@@ -28,3 +28,18 @@ class ResUsers(models.Model):
             self.env.ref("crm_lifecycle.group_crm_care_manager").sudo().all_user_ids.filtered(eligible)
         ).sorted(lambda user: (user.company_id != company, user.id))
         return self.browse(managers[:1].id)
+
+    def _crm_care_get_sales_team_leader(self):
+        """Leader of this user's sales team (the latest membership, kept when the user is archived, since
+        archiving a user archives their memberships). Empty recordset when none."""
+        if not self:
+            return self.browse()
+        self.ensure_one()
+        # sudo: the memberships of another (maybe archived) user.
+        member = (
+            self.env["crm.team.member"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "=", self.id)], order="active desc, id desc", limit=1)
+        )
+        return self.browse(member.crm_team_id.user_id.id)

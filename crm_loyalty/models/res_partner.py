@@ -392,7 +392,7 @@ class ResPartner(models.Model):
             for partner in self.browse(partner_ids).sudo():
                 salesperson = partner.user_id or partner.commercial_partner_id.user_id
                 user = self.env["res.users"]._crm_care_get_assignee(
-                    company, salesperson, salesperson.sale_team_id.user_id
+                    company, salesperson, salesperson._crm_care_get_sales_team_leader()
                 )
                 if not user:
                     continue
