@@ -243,7 +243,8 @@ class CrmCareCampaign(models.Model):
         partner = self.env.user.partner_id
         if not partner.email:
             raise UserError(self.env._("Set your email address in your preferences to receive a test."))
-        template = step.mail_template_id.sudo()
+        # Rendered in the campaign's company, as the campaign's real emails are.
+        template = step.mail_template_id.sudo().with_company(self.company_id)
         try:
             mail = template.send_mail_batch(partner.ids)
         except Exception as error:  # noqa: BLE001 - show the template's problem to its author

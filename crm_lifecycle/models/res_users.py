@@ -17,6 +17,7 @@ class ResUsers(models.Model):
 
         :return: one res.users record, or an empty recordset when nobody qualifies
         """
+
         def eligible(user):
             return user.active and not user.share and (not company or company in user.company_ids)
 
@@ -24,9 +25,9 @@ class ResUsers(models.Model):
         for user in self.sudo().browse([uid for users in candidates for uid in (users or self).ids]):
             if eligible(user):
                 return self.browse(user.id)
-        managers = (
-            self.env.ref("crm_lifecycle.group_crm_care_manager").sudo().all_user_ids.filtered(eligible)
-        ).sorted(lambda user: (user.company_id != company, user.id))
+        managers = (self.env.ref("crm_lifecycle.group_crm_care_manager").sudo().all_user_ids.filtered(eligible)).sorted(
+            lambda user: (user.company_id != company, user.id)
+        )
         return self.browse(managers[:1].id)
 
     def _crm_care_get_sales_team_leader(self):

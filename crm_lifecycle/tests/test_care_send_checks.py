@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import tagged, new_test_user
+from odoo.tests import new_test_user, tagged
 
 from .care_common import CareCase
 
@@ -100,7 +100,9 @@ class TestCareSendChecks(CareCase):
         order = self._order(partner, self.TODAY)
         with freeze_time(datetime.combine(self.TODAY, datetime.min.time()) + timedelta(hours=11)):
             order.action_cancel()
-            self.assertEqual((self._touches(campaign).state, self._touches(campaign).reason), ("skipped", "order_cancelled"))
+            self.assertEqual(
+                (self._touches(campaign).state, self._touches(campaign).reason), ("skipped", "order_cancelled")
+            )
             order.action_draft()
         with freeze_time(datetime.combine(self._days_ago(-2), datetime.min.time()) + timedelta(hours=9)):
             order.action_confirm()
@@ -120,6 +122,17 @@ class TestCareSendChecks(CareCase):
         with freeze_time(self.TODAY):
             order.action_cancel()
             order.action_draft()
+        self._run_care(self._days_ago(-1))
+        touch = self._touches(campaign)
+        self.assertEqual((touch.state, touch.reason), ("skipped", "order_cancelled"))
+        self.assertFalse(touch.mail_message_id)
+
+    def test_order_cancelled_by_a_plain_write_is_skipped_at_send_time(self):
+        partner = self._customer("Written Off")
+        campaign = self._thank_you_campaign(delay_days=1)
+        order = self._order(partner, self.TODAY)
+        order.with_user(self.manager).write({"state": "cancel"})  # over RPC: no action_cancel
+        self.assertEqual(self._touches(campaign).state, "planned")
         self._run_care(self._days_ago(-1))
         touch = self._touches(campaign)
         self.assertEqual((touch.state, touch.reason), ("skipped", "order_cancelled"))
@@ -166,7 +179,11 @@ class TestCareSendChecks(CareCase):
         self._run_care(self._days_ago(-5))
         self.assertFalse(visit.activity_id)
         visits = self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", partner.id), ("activity_type_id", "=", self.visit_type.id)]
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                ("activity_type_id", "=", self.visit_type.id),
+            ]
         )
         self.assertFalse(visits)
         self.assertEqual(self._touches(campaign).filtered(lambda t: t.step_id != visit_step)[-1:].state, "done")

@@ -52,16 +52,14 @@ class TestLoyaltyAssignment(LoyaltyCase):
         self.assertEqual(both.env.user.company_id, self.company)
         moment = datetime.combine(self.TODAY, datetime.min.time()) + timedelta(hours=10)
         with freeze_time(moment):
-            order = (
-                both.create(
-                    {
-                        "partner_id": partner.id,
-                        "company_id": self.company_b.id,
-                        "order_line": [
-                            Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 6000})
-                        ],
-                    }
-                )
+            order = both.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_b.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 6000})
+                    ],
+                }
             )
             order.action_confirm()
         self.assertEqual(partner.loyalty_tier_id, self.silver)
@@ -70,4 +68,3 @@ class TestLoyaltyAssignment(LoyaltyCase):
         self.assertIn("club@sister.example.com", mail.email_from)
         self.assertIn("Sister Shop", mail.body_html)
         self.assertNotIn("main.example.com", mail.email_from)
-
