@@ -531,7 +531,7 @@ class CrmCareTouch(models.Model):
                         if company.email:
                             mail.email_from = company.email_formatted
                 except Exception as error:  # noqa: BLE001 - one contact's failure must not stop the others
-                    touch._mark_failed(error, reason="render_error")
+                    touch._mark_failed(error, reason="error")
                     continue
                 touch._mark_done(mail_message_id=mail.mail_message_id.id, survey_user_input_id=answer.id)
 
