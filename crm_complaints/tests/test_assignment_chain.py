@@ -95,3 +95,26 @@ class TestComplaintAssignmentChain(ComplaintCase):
         self.assertEqual(complaint.user_id, self.agent)
         todo = self._activities(complaint, "mail.mail_activity_data_todo")
         self.assertEqual(todo.user_id, self.agent)
+
+    def test_low_rating_with_a_leader_of_another_company_stays_with_the_owner(self):
+        complaint = self._resolved()
+        self._move_to_company_b(self.leader)
+        with self.mock_datetime_and_now(datetime(2026, 6, 17, 9, 0)):
+            complaint.sudo().rating_apply(1, token=complaint._rating_get_access_token(), feedback="Still broken")
+            self.env.flush_all()
+        self.assertEqual(complaint.user_id, self.agent)
+        self.assertEqual(self._activities(complaint, "mail.mail_activity_data_todo").user_id, self.agent)
+
+    def test_reopened_by_a_reply_goes_to_the_leader_when_the_owner_left(self):
+        complaint = self._resolved()
+        self.agent.action_archive()
+        with self.mock_datetime_and_now(datetime(2026, 6, 17, 9, 0)):
+            complaint.sudo().message_post(
+                body="It is still not right",
+                author_id=self.customer.id,
+                message_type="email",
+                subtype_xmlid="mail.mt_comment",
+            )
+            self.env.flush_all()
+        self.assertEqual(complaint.state, "in_progress")
+        self.assertEqual(self._activities(complaint, "mail.mail_activity_data_todo").user_id, self.leader)
