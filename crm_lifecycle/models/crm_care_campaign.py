@@ -147,7 +147,7 @@ class CrmCareCampaign(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "active" in vals and not vals["active"]:
-            self.env["crm.care.touch"]._retire_planned([("campaign_id", "in", self.ids)])
+            self.env["crm.care.touch"]._retire_planned("campaign_id", self.ids)
         return result
 
     # ------------------------------------------------------------------

@@ -84,7 +84,7 @@ class CrmCareStep(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "active" in vals and not vals["active"]:
-            self.env["crm.care.touch"]._retire_planned([("step_id", "in", self.ids)])
+            self.env["crm.care.touch"]._retire_planned("step_id", self.ids)
         return result
 
     @api.model

@@ -7,7 +7,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Command, Domain
+from odoo.fields import Command
 from odoo.tools import SQL
 
 from .crm_care_campaign import CARE_LOCK_KEY
@@ -558,13 +558,28 @@ class CrmCareTouch(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _retire_planned(self, domain):
+    def _retire_planned(self, column, ids):
         """Retiring (archiving) a campaign or a step skips its planned touches with the reason `retired`:
         no message is sent for them, even if the campaign or step is restored later (planning then
-        resumes with the next days)."""
-        touches = self.sudo().with_context(active_test=False).search(Domain(domain) & Domain("state", "=", "planned"))
-        touches._mark_skipped("retired")
-        return touches
+        resumes with the next days). column: "campaign_id" or "step_id"; ids: the retired records' ids.
+        One set-based UPDATE, whatever the number of touches; returns how many were retired."""
+        if not ids:
+            return 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE crm_care_touch
+                      SET state = 'skipped', reason = 'retired', write_uid = %(uid)s,
+                          write_date = NOW() AT TIME ZONE 'UTC'
+                    WHERE state = 'planned' AND %(column)s IN %(ids)s""",
+                uid=self.env.uid,
+                column=SQL.identifier(column),
+                ids=tuple(ids),
+            )
+        )
+        retired = self.env.cr.rowcount
+        self.invalidate_model(["state", "reason", "write_uid", "write_date"])
+        return retired
 
     @api.model
     def _cancel_for_orders(self, orders):
