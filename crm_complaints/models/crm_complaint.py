@@ -767,11 +767,24 @@ class CrmComplaint(models.Model):
         ends) lands in the leader's activity menu, not as hundreds of mails.
         """
         summary = self.env._("SLA breached: escalation")
-        for user, complaints in self.grouped(lambda c: c.team_id.leader_id or c.user_id).items():
+        for user, complaints in self.grouped(lambda c: c._get_escalation_user()).items():
             if user:
                 complaints.with_context(mail_activity_quick_update=True).activity_schedule(
                     "crm_complaints.mail_activity_type_complaint_escalation", summary=summary, user_id=user.id
                 )
+
+    def _get_escalation_user(self):
+        """Who gets the escalation: CRM Care's assignment chain (res.users._crm_care_get_assignee) from the
+        team leader, then the complaint's owner, then Customer Care managers; active and allowed in the
+        complaint's company."""
+        self.ensure_one()
+        return self.env["res.users"]._crm_care_get_assignee(self.company_id, self.team_id.leader_id, self.user_id)
+
+    def _get_followup_user(self):
+        """Who follows the complaint up (visit after resolution, reopened complaint): the assignment chain
+        from the complaint's owner, then the team leader, then Customer Care managers."""
+        self.ensure_one()
+        return self.env["res.users"]._crm_care_get_assignee(self.company_id, self.user_id, self.team_id.leader_id)
 
     def _escalate_to_managers(self):
         managers = (
@@ -828,7 +841,7 @@ class CrmComplaint(models.Model):
         self.ensure_one()
         days = self.company_id.complaint_followup_days
         date = fields.Date.to_date(self.resolved_date or fields.Datetime.now()) + timedelta(days=days)
-        user = self.user_id or self.team_id.leader_id or self.env.user
+        user = self._get_followup_user()
         self.sudo().activity_schedule(
             "crm_complaints.mail_activity_type_complaint_followup",
             date_deadline=date,
@@ -845,11 +858,11 @@ class CrmComplaint(models.Model):
         stage = self._get_stage("in_progress")
         for complaint in self.sudo():
             vals = {"stage_id": stage.id}
-            leader = complaint.team_id.leader_id
-            if reason == "rating" and leader:
+            leader = complaint._get_escalation_user() if reason == "rating" else complaint.user_id.browse()
+            if leader:
                 vals["user_id"] = leader.id
             complaint.write(vals)
-            user = complaint.user_id or leader
+            user = complaint._get_followup_user()
             if user:
                 complaint.activity_schedule(
                     "mail.mail_activity_data_todo",

@@ -28,6 +28,10 @@ class CrmCareStep(models.Model):
     campaign_id = fields.Many2one("crm.care.campaign", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="campaign_id.company_id", store=True)
     sequence = fields.Integer(default=10)
+    active = fields.Boolean(
+        default=True,
+        help="An archived (retired) step plans no more touches; its planned touches are skipped as retired.",
+    )
     name = fields.Char(compute="_compute_name")
     delay_days = fields.Integer(
         string="Delay (days)",
@@ -78,6 +82,12 @@ class CrmCareStep(models.Model):
         counts = dict(self.env["crm.care.touch"]._read_group([("step_id", "in", self.ids)], ["step_id"], ["__count"]))
         for step in self:
             step.touch_count = counts.get(step, 0)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            self.env["crm.care.touch"]._retire_planned("step_id", self.ids)
+        return result
 
     @api.model
     def _get_required_fields(self):

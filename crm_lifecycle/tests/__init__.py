@@ -12,6 +12,8 @@ from . import test_segment
 from . import test_care_planning
 from . import test_care_pressure
 from . import test_care_execution
+from . import test_care_send_checks
+from . import test_care_channels
 from . import test_care_concurrency
 from . import test_care_tour
 from . import test_care_catch_up

@@ -390,8 +390,14 @@ class ResPartner(models.Model):
     @api.model
     def _loyalty_notify(self, moves):
         """Mail customers moved up or down (not on entering the lowest tier); an activity for the
-        salesperson of a customer who reaches the top tier."""
-        ups, downs, tops = [], [], []
+        salesperson of a customer who reaches the top tier.
+
+        Emails are rendered and sent in the company of the tier (the move's company), not the running
+        user's: a contact without company of company B gets B's address and layout. The to-do goes along
+        CRM Care's assignment chain (res.users._crm_care_get_assignee): salesperson, their sales team
+        leader, Customer Care managers, active and allowed in that company.
+        """
+        ups, downs, tops = defaultdict(list), defaultdict(list), defaultdict(list)
         ladders = {}
         for partner_id, tier_id, old_tier_id, __, __, company_id in moves:
             if company_id not in ladders:
@@ -400,32 +406,44 @@ class ResPartner(models.Model):
             ranks = ladders[company_id]
             new_rank, old_rank = ranks.get(tier_id, 0), ranks.get(old_tier_id, 0)
             if new_rank > old_rank and (old_tier_id or new_rank > 1):
-                ups.append(partner_id)
+                ups[company_id].append(partner_id)
             elif new_rank < old_rank:
-                downs.append(partner_id)
+                downs[company_id].append(partner_id)
             if new_rank and new_rank == len(ranks) and new_rank > old_rank:
-                tops.append(partner_id)
-        for xmlid, partner_ids in (
+                tops[company_id].append(partner_id)
+        for xmlid, by_company in (
             ("crm_loyalty.mail_template_loyalty_upgrade", ups),
             ("crm_loyalty.mail_template_loyalty_downgrade", downs),
         ):
-            recipients = self.browse(partner_ids).filtered("email")
             template = self.env.ref(xmlid, raise_if_not_found=False)
-            if recipients and template:
-                template.sudo().send_mail_batch(recipients.ids, email_layout_xmlid="mail.mail_notification_light")
-        for partner in self.browse(tops).filtered("user_id"):
-            partner.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=partner.user_id.id,
-                summary=self.env._(
-                    "%(partner)s reached %(tier)s", partner=partner.name, tier=partner.loyalty_tier_id.name
-                ),
-                note=self.env._(
-                    "%(partner)s is now in the top membership tier. Thank them personally and make sure "
-                    "their benefits are in place.",
-                    partner=partner.name,
-                ),
-            )
+            for company_id, partner_ids in by_company.items():
+                recipients = self.browse(partner_ids).filtered("email")
+                if recipients and template:
+                    company = self.env["res.company"].browse(company_id)
+                    template.sudo().with_company(company).send_mail_batch(
+                        recipients.ids, email_layout_xmlid="mail.mail_notification_light"
+                    )
+        for company_id, partner_ids in tops.items():
+            company = self.env["res.company"].browse(company_id)
+            for partner in self.browse(partner_ids).sudo():
+                salesperson = partner.user_id or partner.commercial_partner_id.user_id
+                user = self.env["res.users"]._crm_care_get_assignee(
+                    company, salesperson, salesperson._crm_care_get_sales_team_leader()
+                )
+                if not user:
+                    continue
+                partner.with_company(company).activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._(
+                        "%(partner)s reached %(tier)s", partner=partner.name, tier=partner.loyalty_tier_id.name
+                    ),
+                    note=self.env._(
+                        "%(partner)s is now in the top membership tier. Thank them personally and make sure "
+                        "their benefits are in place.",
+                        partner=partner.name,
+                    ),
+                )
 
     @api.model
     def _loyalty_sync_contacts(self, partner_ids=None):

@@ -17,3 +17,4 @@ from . import test_loyalty_portal_tour
 from . import test_loyalty_merge
 from . import test_loyalty_multi_company
 from . import test_loyalty_portal_company_move
+from . import test_loyalty_assignment
