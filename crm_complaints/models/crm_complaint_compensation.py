@@ -82,14 +82,12 @@ class CrmComplaintCompensation(models.Model):
     coupon_code = fields.Char(readonly=True, copy=False)
     coupon_program_id = fields.Many2one(
         "loyalty.program",
-        string="Coupon Program",
         check_company=True,
         domain="[('program_type', 'in', ('coupons', 'gift_card', 'ewallet')), '|', ('company_id', '=', False),"
         " ('company_id', '=', company_id)]",
         help="Loyalty program of the coupon (coupons: one use; gift card, eWallet: the amount as points), of the "
         "complaint's company.",
     )
-
 
     @api.depends(
         "amount",

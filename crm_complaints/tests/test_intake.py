@@ -108,7 +108,11 @@ class TestIntake(ComplaintCase):
         self.env["ir.config_parameter"].sudo().set_param("crm_complaints.attachment_max_size_mb", "not a number")
         raw = self._email(
             "carla@example.com",
-            attachments=[("photo.jpg", JPEG + b"x" * 100), ("invoice.pdf", b"%PDF-1.4\n%%EOF"), ("run.exe", b"MZ" * 50)],
+            attachments=[
+                ("photo.jpg", JPEG + b"x" * 100),
+                ("invoice.pdf", b"%PDF-1.4\n%%EOF"),
+                ("run.exe", b"MZ" * 50),
+            ],
         )
         complaint = self._process(raw)
         attachments = self.env["ir.attachment"].search(
