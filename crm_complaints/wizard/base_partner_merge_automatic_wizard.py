@@ -17,6 +17,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             .with_context(active_test=False)
             .search([("partner_id", "in", src_partners.ids)])
         )
-        super()._update_foreign_keys(src_partners, dst_partner)
+        result = super()._update_foreign_keys(src_partners, dst_partner)
         complaints.modified(["partner_id"])
         complaints.flush_recordset()
+        return result
