@@ -8,6 +8,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import account_move
 from . import crm_care_occasion
 from . import crm_care_occasion_date
 from . import crm_care_campaign

@@ -103,12 +103,20 @@ class ResPartner(models.Model):
         string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False, aggregator="sum"
     )
     lifecycle_missing_rate_count = fields.Integer(
-        string="Orders Without Exchange Rate",
+        string="Purchases Without Exchange Rate",
         compute="_compute_lifecycle_missing_rate_count",
         groups="crm_lifecycle.group_crm_care_user",
-        help="Confirmed orders of this customer (commercial entity) in a foreign currency with no exchange rate "
-        "at or before their date: they count as orders but add nothing to revenue and tier spend until a rate "
-        "is added.",
+        help="Purchase ledger rows (confirmed orders, direct invoices, credit notes) of this customer (commercial "
+        "entity) in a foreign currency with no exchange rate at or before their date: they count as purchases but "
+        "add nothing to revenue and tier spend until a rate is added.",
+    )
+
+    purchase_count = fields.Integer(
+        string="Purchases",
+        compute="_compute_purchase_count",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Rows of the purchase ledger of this customer (commercial entity): confirmed orders, direct "
+        "invoices and credit notes.",
     )
 
     @api.depends("segment_membership_ids.segment_id")
@@ -119,24 +127,43 @@ class ResPartner(models.Model):
     def _search_segment_ids(self, operator, value):
         return [("segment_membership_ids", "any", [("segment_id", operator, value)])]
 
-    def _compute_lifecycle_missing_rate_count(self):
+    def _ledger_counts(self, condition=None):
+        """{commercial entity id: number of purchase ledger rows (crm.purchase) matching `condition` (SQL on
+        the ledger's columns, alias l)} for these partners' commercial entities; one query."""
         entities = self.commercial_partner_id
-        counts = {}
-        if entities.ids:
-            self.env["sale.order"].flush_model(["partner_id", "state", "currency_id", "company_id", "date_order"])
-            counts = dict(
-                self.env.execute_query(
-                    SQL(
-                        """SELECT p.commercial_partner_id, COUNT(*)
-                             FROM sale_order so
-                             JOIN res_partner p ON p.id = so.partner_id
-                            WHERE so.state = 'sale' AND p.commercial_partner_id IN %s AND %s
-                            GROUP BY p.commercial_partner_id""",
-                        tuple(entities.ids),
-                        self.env["crm.lifecycle.run"]._get_order_without_rate_sql("so"),
-                    )
+        if not entities.ids:
+            return {}
+        for model in ("sale.order", "account.move", "account.move.line", "res.currency.rate"):
+            self.env[model].flush_model()
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT l.partner_id, COUNT(*) FROM (%s) l WHERE %s GROUP BY l.partner_id",
+                    self.env["crm.purchase"]._get_purchase_sql(partner_ids=entities.ids),
+                    condition or SQL("TRUE"),
                 )
             )
+        )
+
+    def _compute_purchase_count(self):
+        counts = self._ledger_counts()
+        for partner in self:
+            partner.purchase_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_purchases(self):
+        """The customer's purchase ledger rows (orders, direct invoices, credit notes)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_purchase_action")
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        return action
+
+    def action_view_purchases_without_rate(self):
+        """The customer's purchase ledger rows without exchange rate at their date."""
+        action = self.action_view_purchases()
+        action["context"] = {"search_default_filter_without_rate": 1}
+        return action
+
+    def _compute_lifecycle_missing_rate_count(self):
+        counts = self._ledger_counts(SQL("l.is_currency_rate_missing"))
         for partner in self:
             partner.lifecycle_missing_rate_count = counts.get(partner.commercial_partner_id.id, 0)
 

@@ -1,0 +1,126 @@
+from odoo.tests import tagged
+
+from .common import LifecycleCase
+from .purchase_common import PurchaseLedgerMixin
+
+
+@tagged("post_install", "-at_install")
+class TestPurchaseLedger(PurchaseLedgerMixin, LifecycleCase):
+    """The purchase ledger (crm.purchase) behind the lifecycle figures: orders net of credit notes made with
+    Odoo's credit-note wizard, direct invoices, zero-amount orders, at posting time and in the nightly run."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["crm.lifecycle.run"].create({"date": cls.TODAY, "state": "done"})
+
+    def test_order_refunded_in_full_no_longer_counts(self):
+        partner = self._customer("Returned Goods Ltd")
+        old = self._order(partner, self._days_ago(200), amount=300)
+        recent = self._order(partner, self._days_ago(10), amount=1000)
+        self._refresh(partner)
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["active"])
+        self.assertEqual((partner.order_count, partner.total_revenue), (2, 1300))
+        invoice = self._invoice(recent, self._days_ago(9))
+        self.assertEqual(partner.order_count, 2, "an invoice of an order counts once, as the order")
+        credit_note = self._refund(invoice, self._days_ago(5))
+        # Posting the credit note refreshed the customer: the order is gone from every figure.
+        self.assertEqual(partner.order_count, 1)
+        self.assertEqual(partner.total_revenue, 300)
+        self.assertEqual(partner.last_order_date, old.date_order.date())
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["at_risk"])
+        rows = self._ledger(partner)
+        self.assertEqual(
+            sorted((row.source, row.name, row.amount, row.sale_order_id.id) for row in rows),
+            [
+                ("credit_note", credit_note.name, -1000, recent.id),
+                ("sale_order", old.name, 300, old.id),
+                ("sale_order", recent.name, 1000, recent.id),
+            ],
+        )
+        self.assertEqual(rows.filtered(lambda row: row.source == "credit_note").date, self._days_ago(5))
+        self.assertEqual(set(rows.mapped("purchase_model")), {"sale.order"})
+        self._run_cron()
+        self.assertEqual((partner.order_count, partner.total_revenue), (1, 300))
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["at_risk"])
+
+    def test_partial_refund_lowers_the_amount(self):
+        partner = self._customer("Half Back")
+        order = self._order(partner, self._days_ago(20), amount=1000)
+        invoice = self._invoice(order, self._days_ago(19))
+        credit_note = self._refund(invoice, self._days_ago(3), price_unit=400)
+        self.assertEqual(credit_note.amount_untaxed, 400)
+        self.assertEqual((partner.order_count, partner.total_revenue, partner.revenue_last_year), (1, 600, 600))
+        self.assertEqual(partner.average_order_value, 600)
+        self._run_cron()
+        self.assertEqual((partner.order_count, partner.total_revenue), (1, 600))
+        row = self._ledger(partner).filtered(lambda r: r.move_id == credit_note)
+        self.assertEqual((row.amount, row.sale_order_id, row.purchase_id), (-400, order, order.id))
+
+    def test_direct_invoice_counts_and_its_refund_cancels_it(self):
+        partner = self._customer("Consulting Client")
+        invoice = self._direct_invoice(partner, self._days_ago(4), 750)
+        self.assertEqual((partner.order_count, partner.total_revenue), (1, 750))
+        self.assertEqual(partner.first_order_date, self._days_ago(4))
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["new"])
+        row = self._ledger(partner)
+        self.assertEqual((row.source, row.move_id, row.date, row.amount), ("invoice", invoice, self._days_ago(4), 750))
+        self.assertEqual(partner.purchase_count, 1)
+        action = partner.action_view_purchases()
+        self.assertEqual(self.env["crm.purchase"].search(action["domain"]), row)
+        self._refund(invoice, self._days_ago(2))
+        self.assertEqual((partner.order_count, partner.total_revenue), (0, 0))
+        partner.invalidate_recordset(["purchase_count"])
+        self.assertEqual(partner.purchase_count, 2)
+        self.assertEqual(set(self._ledger(partner).mapped("purchase_id")), {invoice.id})
+
+    def test_zero_amount_replacement_does_not_win_back_a_churned_customer(self):
+        partner = self._customer("Long Gone")
+        self._order(partner, self._days_ago(500), amount=800)
+        self._run_cron()
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])
+        replacement = self._order(partner, self._days_ago(1), amount=0)
+        self.assertEqual(replacement.state, "sale")
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"], "a free replacement is not a purchase")
+        self.assertEqual((partner.order_count, partner.last_order_date), (1, self._days_ago(500)))
+        self._run_cron()
+        self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])
+
+    def test_credit_note_of_another_customers_order(self):
+        buyer = self._customer("Original Buyer")
+        other = self._customer("Someone Else")
+        order = self._order(buyer, self._days_ago(20), amount=1000)
+        invoice = self._invoice(order, self._days_ago(19))
+        credit_note = self._refund(invoice, self._days_ago(2), price_unit=400, partner=other)
+        self.assertEqual(credit_note.commercial_partner_id, other)
+        # The buyer's order is not lowered by a refund paid to someone else; that refund is the other
+        # customer's, on its own (not a purchase), and counted once.
+        self.assertEqual((buyer.order_count, buyer.total_revenue), (1, 1000))
+        self.assertEqual((other.order_count, other.total_revenue), (0, -400))
+        row = self._ledger(other)
+        self.assertEqual(
+            (row.source, row.sale_order_id.id, row.purchase_model, row.purchase_id),
+            ("credit_note", False, "account.move", credit_note.id),
+        )
+        self.assertFalse(self._ledger(buyer).filtered(lambda r: r.source == "credit_note"))
+
+    def test_purchase_without_rate_is_listed(self):
+        foreign = (
+            self.env.ref("base.JPY")
+            if self.company.currency_id != self.env.ref("base.JPY")
+            else self.env.ref("base.EUR")
+        )
+        foreign.active = True
+        foreign.rate_ids.unlink()
+        partner = self._customer("Yen Buyer")
+        order = self._order(partner, self._days_ago(3), amount=30000, currency=foreign)
+        row = self._ledger(partner)
+        self.assertTrue(row.is_currency_rate_missing)
+        self.assertFalse(row.amount)
+        self.assertEqual((row.amount_currency, row.document_currency_id, row.sale_order_id), (30000, foreign, order))
+        self.assertEqual(partner.lifecycle_missing_rate_count, 1)
+        action = partner.action_view_purchases_without_rate()
+        self.assertEqual(action["context"], {"search_default_filter_without_rate": 1})
+        self.assertEqual(
+            self.env["crm.purchase"].search(action["domain"] + [("is_currency_rate_missing", "=", True)]), row
+        )
