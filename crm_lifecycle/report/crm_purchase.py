@@ -55,7 +55,7 @@ class CrmPurchase(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, help="The commercial entity.")
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
-    document_currency_id = fields.Many2one("res.currency", string="Document Currency", readonly=True)
+    document_currency_id = fields.Many2one("res.currency", readonly=True)
     date = fields.Date(readonly=True, help="Business date of the document in the company's timezone.")
     date_order = fields.Datetime(string="Purchase Time", readonly=True, help="Instant of the document (UTC).")
     source = fields.Selection(
@@ -65,7 +65,7 @@ class CrmPurchase(models.Model):
     name = fields.Char(string="Document", readonly=True)
     res_model = fields.Char(string="Document Model", readonly=True)
     res_id = fields.Many2oneReference(string="Document ID", model_field="res_model", readonly=True)
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", readonly=True)
+    sale_order_id = fields.Many2one("sale.order", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice or Credit Note", readonly=True)
     purchase_model = fields.Char(readonly=True, help="Model of the purchase this row belongs to.")
     purchase_id = fields.Many2oneReference(model_field="purchase_model", readonly=True)

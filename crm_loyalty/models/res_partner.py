@@ -58,7 +58,32 @@ class ResPartner(models.Model):
         "loyalty.card", string="Membership Card", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
     loyalty_points = fields.Float(related="loyalty_member_card_id.points", string="Loyalty Points")
+    loyalty_points_shortfall = fields.Float(
+        string="Points Shortfall",
+        compute="_compute_loyalty_points_shortfall",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Points that credit notes should have taken back from the loyalty cards of this customer "
+        "(commercial entity and its contacts) but that the cards no longer had (already redeemed).",
+    )
     loyalty_tier_history_count = fields.Integer(compute="_compute_loyalty_tier_history_count", string="Tier Moves")
+
+    def _compute_loyalty_points_shortfall(self):
+        entities = self.commercial_partner_id
+        totals = dict(
+            self.env["loyalty.card"]
+            .sudo()
+            ._read_group(
+                [("partner_id.commercial_partner_id", "in", entities.ids), ("crm_loyalty_points_shortfall", ">", 0)],
+                ["partner_id"],
+                ["crm_loyalty_points_shortfall:sum"],
+            )
+        )
+        by_entity = {}
+        for contact, total in totals.items():
+            key = contact.commercial_partner_id.id
+            by_entity[key] = by_entity.get(key, 0.0) + total
+        for partner in self:
+            partner.loyalty_points_shortfall = by_entity.get(partner.commercial_partner_id.id, 0.0)
 
     @api.model
     def _read_group_loyalty_tier_ids(self, tiers, domain):

@@ -14,3 +14,4 @@ from . import test_loyalty_tier_retired
 from . import test_loyalty_config_features
 from . import test_loyalty_portal_tour
 from . import test_loyalty_purchase_ledger
+from . import test_loyalty_points_follow_returns
