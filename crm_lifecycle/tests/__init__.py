@@ -17,4 +17,4 @@ from . import test_care_tour
 from . import test_care_catch_up
 from . import test_care_config_features
 from . import test_purchase_ledger
-from . import test_care_zero_amount_order
+from . import test_care_purchases

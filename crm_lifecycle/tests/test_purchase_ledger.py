@@ -103,6 +103,10 @@ class TestPurchaseLedger(PurchaseLedgerMixin, LifecycleCase):
             ("credit_note", False, "account.move", credit_note.id),
         )
         self.assertFalse(self._ledger(buyer).filtered(lambda r: r.source == "credit_note"))
+        note = credit_note.message_ids.filtered(lambda m: "of another customer" in (m.body or ""))
+        self.assertTrue(note, "the accountant is told how the refund counts")
+        self.assertIn(order.name, str(note.body))
+        self.assertIn("Someone Else", str(note.body))
 
     def test_purchase_without_rate_is_listed(self):
         foreign = (
