@@ -22,8 +22,8 @@ class AccountMove(models.Model):
     def _crm_care_refresh_customers(self, customers):
         """Customers (sudo) whose purchases changed because these customer invoices or credit notes were
         posted, reset to draft or cancelled: refresh what CRM Care derives from their purchases, in this
-        transaction. Other addons extend it (after super)."""
-        customers._lifecycle_refresh(reason="order")
+        transaction. Other addons extend it."""
+        customers._crm_care_refresh_purchases()
 
     def _crm_care_note_foreign_refunds(self):
         """Tell, in the chatter of each of these posted credit notes that refunds a sale order of another

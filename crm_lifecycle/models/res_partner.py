@@ -281,6 +281,12 @@ class ResPartner(models.Model):
     # Refresh of selected customers (order events, buttons, merges)
     # ------------------------------------------------------------------
 
+    def _crm_care_refresh_purchases(self):
+        """These customers' purchases changed (an invoice, a credit note, a bridge's source such as a POS
+        order): refresh, in this transaction, what CRM Care derives from the purchase ledger. Other addons
+        extend it (crm_loyalty: the tier)."""
+        self._lifecycle_refresh(reason="order")
+
     def _lifecycle_refresh(self, reason="order", orders=None):
         """Recompute metrics and stage of these partners' commercial entities, in this transaction.
 

@@ -123,6 +123,12 @@ class CrmPurchase(models.Model):
         )
 
     @api.model
+    def _get_move_of_other_source_sql(self, move):
+        """SQL condition: the move `move` (SQL alias) is the invoice or credit note of a document another
+        source counts (a bridge's: a POS order's invoice), so the invoice sources skip it. None here."""
+        return SQL("FALSE")
+
+    @api.model
     def _get_purchase_source_sql_sale_order(self, partner_ids=None):
         """Confirmed sale orders, on their order date."""
         return SQL(
@@ -164,10 +170,12 @@ class CrmPurchase(models.Model):
                  ) ref ON TRUE
                  LEFT JOIN account_move rev ON rev.id = am.reversed_entry_id AND rev.move_type = 'out_invoice'
                        AND rev.state = 'posted' AND rev.commercial_partner_id = am.commercial_partner_id
-                       AND NOT %(rev_linked)s
-                WHERE am.move_type = 'out_refund' AND am.state = 'posted' %(only)s
+                       AND NOT %(rev_linked)s AND NOT %(rev_other)s
+                WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND NOT %(other)s %(only)s
                 GROUP BY am.id, ref.order_id, rev.id""",
             rev_linked=self._get_sale_linked_sql("rev"),
+            rev_other=self._get_move_of_other_source_sql("rev"),
+            other=self._get_move_of_other_source_sql("am"),
             only=self._get_partner_filter_sql(SQL("am.commercial_partner_id"), partner_ids),
         )
 
@@ -180,8 +188,9 @@ class CrmPurchase(models.Model):
                       'invoice'::varchar, 'account.move'::varchar, am.id,
                       am.name::varchar, NULL::int, am.id, 'account.move'::varchar, am.id
                  FROM account_move am
-                WHERE am.move_type = 'out_invoice' AND am.state = 'posted' AND NOT %s %s""",
+                WHERE am.move_type = 'out_invoice' AND am.state = 'posted' AND NOT %s AND NOT %s %s""",
             self._get_sale_linked_sql("am"),
+            self._get_move_of_other_source_sql("am"),
             self._get_partner_filter_sql(SQL("am.commercial_partner_id"), partner_ids),
         )
 

@@ -6,13 +6,11 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _crm_care_refresh_customers(self, customers):
-        """Evaluate the tiers of customers whose purchases change by a posted (or reset, cancelled)
-        customer invoice or credit note, in this transaction, after crm_lifecycle's refresh: a refund
-        lowers the qualifying spend at once (a downgrade waits for the review date)."""
-        result = super()._crm_care_refresh_customers(customers)
+        """Points follow returns (`_loyalty_take_back_points`), then the refresh of the customers, whose
+        tier crm_loyalty's `res.partner._crm_care_refresh_purchases` evaluates: a refund lowers the
+        qualifying spend at once (a downgrade waits for the review date)."""
         self.sudo()._loyalty_take_back_points()
-        customers._loyalty_refresh()
-        return result
+        return super()._crm_care_refresh_customers(customers)
 
     def _loyalty_take_back_points(self):
         """Points follow returns: for each posted customer credit note among these moves, take back from

@@ -220,6 +220,13 @@ class ResPartner(models.Model):
     # Evaluation of selected customers (order events, buttons)
     # ------------------------------------------------------------------
 
+    def _crm_care_refresh_purchases(self):
+        """Evaluate the tiers too, in this transaction, after crm_lifecycle's refresh: a purchase paid at
+        the till upgrades at once; a refund lowers the spend at once (a downgrade waits for the review)."""
+        result = super()._crm_care_refresh_purchases()
+        self._loyalty_refresh(enroll=True)
+        return result
+
     def _loyalty_refresh(self, enroll=False):
         """Evaluate the tiers of these partners' commercial entities, in this transaction.
 
@@ -265,8 +272,9 @@ class ResPartner(models.Model):
             self._loyalty_sync_contacts(partners.ids)
 
     def _loyalty_enroll(self, company, partner_ids):
-        """Give the commercial entities that have a confirmed order a membership card of the company's
-        program: their existing card (theirs or a contact's), else a new one."""
+        """Give the commercial entities that have a purchase (crm.purchase: a confirmed order, a direct
+        invoice, a POS order, not refunded in full) a membership card of the company's program: their
+        existing card (theirs or a contact's), else a new one."""
         program = company.loyalty_program_id
         rows = self.env.execute_query(
             SQL(
@@ -279,12 +287,11 @@ class ResPartner(models.Model):
                          LIMIT 1)
                   FROM res_partner cp
                  WHERE cp.id IN %(ids)s AND cp.loyalty_member_card_id IS NULL
-                   AND EXISTS (SELECT 1 FROM sale_order so
-                                 JOIN res_partner sp ON sp.id = so.partner_id
-                                WHERE sp.commercial_partner_id = cp.id AND so.state = 'sale')
+                   AND cp.id IN (SELECT pu.partner_id FROM (%(purchases)s) pu WHERE pu.counted)
                 """,
                 program=program.id,
                 ids=tuple(partner_ids),
+                purchases=self.env["crm.purchase"]._get_purchase_totals_sql(partner_ids=partner_ids),
             )
         )
         if not rows:
