@@ -175,7 +175,9 @@ class CrmLifecycleRun(models.Model):
         on its own date). Columns: partner_id, first_dt, last_dt (UTC instants), order_count,
         orders_last_year, revenue_last_year, total_revenue, rfm_frequency, rfm_monetary, ordered_prev_year.
         """
-        totals = self.env["crm.purchase"]._get_purchase_totals_sql(params["currency_id"], params["tz"], partner_ids)
+        totals = self.env["crm.purchase"]._get_purchase_totals_sql(
+            params["currency_id"], params["tz"], partner_ids, until=params["today"]
+        )
         return SQL(
             """SELECT pu.partner_id,
                       MIN(pu.date_order) FILTER (WHERE pu.counted) AS first_dt,

@@ -15,13 +15,15 @@ class PurchaseLedgerMixin:
             invoice.action_post()
         return invoice
 
-    def _direct_invoice(self, partner, on, amount):
-        """A customer invoice without sale order (a service billed directly), posted on day `on`."""
+    def _direct_invoice(self, partner, on, amount, invoice_date=None):
+        """A customer invoice without sale order (a service billed directly), posted on day `on` (dated
+        `invoice_date`, else that day)."""
         with freeze_time(on):
             invoice = self.env["account.move"].create(
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
+                    "invoice_date": invoice_date or on,
                     "invoice_line_ids": [
                         Command.create(
                             {"product_id": self.product.id, "quantity": 1, "price_unit": amount, "tax_ids": False}

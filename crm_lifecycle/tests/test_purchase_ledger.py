@@ -74,6 +74,18 @@ class TestPurchaseLedger(PurchaseLedgerMixin, LifecycleCase):
         self.assertEqual(partner.purchase_count, 2)
         self.assertEqual(set(self._ledger(partner).mapped("purchase_id")), {invoice.id})
 
+    def test_purchase_dated_in_the_future_counts_from_its_day(self):
+        partner = self._customer("Early Bird")
+        future = self._days_ago(-10)
+        invoice = self._direct_invoice(partner, self.TODAY, 500, invoice_date=future)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual((partner.order_count, partner.total_revenue), (0, 0), "not before its date")
+        self.assertEqual(self._ledger(partner).date, future, "but listed in the ledger")
+        self._run_cron()
+        self.assertEqual((partner.order_count, partner.total_revenue), (0, 0))
+        self._run_cron(future)
+        self.assertEqual((partner.order_count, partner.total_revenue, partner.first_order_date), (1, 500, future))
+
     def test_zero_amount_replacement_does_not_win_back_a_churned_customer(self):
         partner = self._customer("Long Gone")
         self._order(partner, self._days_ago(500), amount=800)

@@ -79,7 +79,9 @@ class CrmLoyaltyRun(models.Model):
         (crm.purchase): the net amounts of the purchases of the qualifying window (refunds netted on the
         purchase they refund, so a refund lowers the spend at once) and the number of those that count as
         purchases (not fully refunded, not zero). Columns: partner_id, spend, orders."""
-        totals = self.env["crm.purchase"]._get_purchase_totals_sql(params["currency_id"], params["tz"], partner_ids)
+        totals = self.env["crm.purchase"]._get_purchase_totals_sql(
+            params["currency_id"], params["tz"], partner_ids, until=params["today"]
+        )
         return SQL(
             """SELECT pu.partner_id, SUM(pu.amount) AS spend, COUNT(*) FILTER (WHERE pu.counted) AS orders
                  FROM (%s) pu
