@@ -18,3 +18,4 @@ from . import test_care_catch_up
 from . import test_care_config_features
 from . import test_purchase_ledger
 from . import test_care_purchases
+from . import test_purchase_ledger_performance
