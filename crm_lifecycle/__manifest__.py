@@ -11,6 +11,7 @@
         "security/crm_lifecycle_security.xml",
         "security/ir.model.access.csv",
         "security/crm_care_security.xml",
+        "security/crm_purchase_security.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/ir_cron_data.xml",
         "data/crm_care_data.xml",

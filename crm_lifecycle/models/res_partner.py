@@ -119,6 +119,15 @@ class ResPartner(models.Model):
         "invoices and credit notes.",
     )
 
+    purchase_refund_amount = fields.Monetary(
+        string="Refunds",
+        currency_field="lifecycle_currency_id",
+        compute="_compute_purchase_refund_amount",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Untaxed amount refunded to this customer (commercial entity) by credit notes and other refunds of "
+        "the purchase ledger, in company currency (positive). Revenue and lifetime value are net of it.",
+    )
+
     @api.depends("segment_membership_ids.segment_id")
     def _compute_segment_ids(self):
         for partner in self:
@@ -144,6 +153,27 @@ class ResPartner(models.Model):
                 )
             )
         )
+
+    def _compute_purchase_refund_amount(self):
+        refunds = {}
+        for currency in self.lifecycle_currency_id:
+            partners = self.filtered(lambda partner, currency=currency: partner.lifecycle_currency_id == currency)
+            entities = partners.commercial_partner_id
+            if not entities.ids:
+                continue
+            for model in ("sale.order", "account.move", "account.move.line", "res.currency.rate"):
+                self.env[model].flush_model()
+            refunds.update(
+                self.env.execute_query(
+                    SQL(
+                        """SELECT l.partner_id, -SUM(l.amount) FROM (%s) l
+                            WHERE l.amount_currency < 0 GROUP BY l.partner_id""",
+                        self.env["crm.purchase"]._get_purchase_sql(currency.id, partner_ids=entities.ids),
+                    )
+                )
+            )
+        for partner in self:
+            partner.purchase_refund_amount = refunds.get(partner.commercial_partner_id.id) or 0.0
 
     def _compute_purchase_count(self):
         counts = self._ledger_counts()

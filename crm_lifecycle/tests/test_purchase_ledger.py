@@ -1,4 +1,7 @@
-from odoo.tests import tagged
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
 
 from .common import LifecycleCase
 from .purchase_common import PurchaseLedgerMixin
@@ -51,6 +54,7 @@ class TestPurchaseLedger(PurchaseLedgerMixin, LifecycleCase):
         credit_note = self._refund(invoice, self._days_ago(3), price_unit=400)
         self.assertEqual(credit_note.amount_untaxed, 400)
         self.assertEqual((partner.order_count, partner.total_revenue, partner.revenue_last_year), (1, 600, 600))
+        self.assertEqual(partner.purchase_refund_amount, 400, "the Customer Value tab shows the refunds")
         self.assertEqual(partner.average_order_value, 600)
         self._run_cron()
         self.assertEqual((partner.order_count, partner.total_revenue), (1, 600))
@@ -119,6 +123,44 @@ class TestPurchaseLedger(PurchaseLedgerMixin, LifecycleCase):
         self.assertTrue(note, "the accountant is told how the refund counts")
         self.assertIn(order.name, str(note.body))
         self.assertIn("Someone Else", str(note.body))
+
+    def test_care_user_analyses_purchases_by_source(self):
+        partner = self._customer("Analysed")
+        order = self._order(partner, self._days_ago(20), amount=1000)
+        self._refund(self._invoice(order, self._days_ago(19)), self._days_ago(3), price_unit=250)
+        self._direct_invoice(partner, self._days_ago(2), 300)
+        user = new_test_user(
+            self.env, "care_analyst", groups="sales_team.group_sale_salesman,crm_lifecycle.group_crm_care_user"
+        )
+        Purchase = self.env["crm.purchase"].with_user(user)
+        groups = Purchase._read_group([("partner_id", "=", partner.id)], ["source"], ["amount:sum", "__count"])
+        self.assertEqual(sorted(groups), [("credit_note", -250, 1), ("invoice", 300, 1), ("sale_order", 1000, 1)])
+        views = Purchase.get_views([(False, "list"), (False, "pivot"), (False, "search")])
+        self.assertIn("filter_without_rate", views["views"]["search"]["arch"])
+
+    def test_purchases_of_another_company_are_not_listed(self):
+        other_company = self.env["res.company"].create({"name": "Sister Shop"})
+        partner = self._customer("Two Shops Customer")
+        self._order(partner, self._days_ago(5), amount=100)
+        with freeze_time(self._days_ago(4)):
+            order = (
+                self.env["sale.order"]
+                .with_company(other_company)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": other_company.id,
+                        "order_line": [Command.create({"product_id": self.product.id, "price_unit": 700})],
+                    }
+                )
+            )
+            order.action_confirm()
+        self.assertEqual(len(self._ledger(partner)), 2)
+        user = new_test_user(
+            self.env, "care_one_company", groups="sales_team.group_sale_salesman,crm_lifecycle.group_crm_care_user"
+        )
+        rows = self.env["crm.purchase"].with_user(user).search([("partner_id", "=", partner.id)])
+        self.assertEqual(rows.company_id, self.company, "a user of one company sees that company's purchases")
 
     def test_purchase_without_rate_is_listed(self):
         foreign = (
