@@ -18,6 +18,8 @@ class CrmCareConversion(models.Model):
     _rec_name = "order_id"
 
     order_id = fields.Many2one("sale.order", readonly=True)
+    purchase_model = fields.Char(readonly=True, help="Model of the purchase converted (crm.purchase).")
+    purchase_id = fields.Many2oneReference(model_field="purchase_model", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True, help="The direct invoice converted.")
     touch_id = fields.Many2one("crm.care.touch", readonly=True)
     campaign_id = fields.Many2one("crm.care.campaign", readonly=True)
@@ -67,6 +69,11 @@ class CrmCareConversion(models.Model):
             totals=totals,
         )
 
+    @property
+    def _table_query(self):
+        # A query, not a database view: the purchase ledger's sources are those of the addons installed now
+        # (a bridge such as crm_lifecycle_pos adds one after this addon was installed).
+        return self._query()
+
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+        tools.drop_view_if_exists(self.env.cr, self._table)  # the database view of earlier versions

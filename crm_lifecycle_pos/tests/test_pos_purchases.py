@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 from unittest import SkipTest
 
 from freezegun import freeze_time
@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.crm_lifecycle.tests.care_common import CareCase
 from odoo.addons.crm_lifecycle.tests.common import LifecycleCase
 
 
@@ -157,3 +158,24 @@ class TestPosTierAtTheTill(PosCaseMixin, LifecycleCase):
         self._pos_refund(order, qty=1)
         self.assertEqual(partner.loyalty_qualifying_spend, 0)
         self.assertEqual(partner.loyalty_tier_id, self.gold, "a downgrade waits for the review date")
+
+
+@tagged("post_install", "-at_install")
+class TestPosCareConversion(PosCaseMixin, CareCase):
+    """Care conversions read the purchase ledger: a POS order paid after a care message converts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_pos()
+
+    def test_pos_order_after_a_birthday_message_converts(self):
+        partner = self._customer("Shop Visitor", birthday=date(1990, 6, 15))
+        campaign = self._campaign("birthday")
+        self._run_care(self.TODAY)
+        self.assertEqual(campaign.touched_count, 1)
+        order = self._pos_order(partner, 90, on=self._days_ago(-2))
+        campaign.invalidate_recordset()
+        self.assertEqual((campaign.conversion_count, campaign.revenue), (1, 90))
+        conversion = self.env["crm.care.conversion"].search([("campaign_id", "=", campaign.id)])
+        self.assertEqual((conversion.purchase_model, conversion.purchase_id), ("pos.order", order.id))
