@@ -23,3 +23,6 @@ from . import test_lifecycle_lock_access
 from . import test_segment_owner
 from . import test_segment_retire
 from . import test_multi_company
+from . import test_purchase_ledger
+from . import test_care_purchases
+from . import test_purchase_ledger_performance

@@ -18,3 +18,5 @@ from . import test_loyalty_merge
 from . import test_loyalty_multi_company
 from . import test_loyalty_portal_company_move
 from . import test_loyalty_assignment
+from . import test_loyalty_purchase_ledger
+from . import test_loyalty_points_follow_returns
