@@ -1,13 +1,14 @@
 import calendar
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import psycopg2.errors
-import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from ..tools import business_time
 
 _logger = logging.getLogger(__name__)
 
@@ -326,11 +327,6 @@ class CrmCareCampaign(models.Model):
                 audience=audience,
             )
         if kind == "after_order":
-            zone = pytz.timezone(tz)
-
-            def utc(local_day):
-                return zone.localize(datetime.combine(local_day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-
             return SQL(
                 """SELECT p.id AS partner_id, so.id::varchar AS occurrence_key, so.id AS order_id
                      FROM sale_order so
@@ -338,8 +334,8 @@ class CrmCareCampaign(models.Model):
                     WHERE so.state = 'sale' AND so.company_id = %(company)s
                       AND so.date_order >= %(start)s AND so.date_order < %(end)s AND %(audience)s""",
                 company=self.company_id.id,
-                start=utc(trigger),
-                end=utc(trigger + timedelta(days=1)),
+                start=business_time.day_start_utc(tz, trigger),
+                end=business_time.day_start_utc(tz, trigger + timedelta(days=1)),
                 audience=audience,
             )
         if kind == "periodic":
@@ -439,8 +435,7 @@ class CrmCareCampaign(models.Model):
         segment = self.segment_id
         if not segment or self.kind not in ("segment_entry", "segment_exit", "periodic"):
             return
-        zone = pytz.timezone(tz)
-        today_start = zone.localize(datetime.combine(today, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        today_start = business_time.day_start_utc(tz, today)
         # Waits for a worker refreshing the same segment, then sees its refresh.
         self.env.cr.execute(SQL("SELECT date_refreshed FROM crm_segment WHERE id = %s FOR UPDATE", segment.id))
         refreshed = self.env.cr.fetchone()[0]

@@ -53,7 +53,7 @@ class CrmSegment(models.Model):
 
     @api.model
     def _get_domain_eval_context(self):
-        today = fields.Date.context_today(self)
+        today = (self.company_id[:1] or self.env.company)._get_lifecycle_today()[0]
         return {
             "context_today": lambda: today,
             "datetime": datetime,
@@ -121,10 +121,10 @@ class CrmSegment(models.Model):
 
     def _refresh_members(self):
         """Materialise membership; returns {segment id: (entered partner ids, left partner ids)}."""
-        today = fields.Date.context_today(self)
         events = {}
         self.env.flush_all()
         for segment in self:
+            today = (segment.company_id or self.env.company)._get_lifecycle_today()[0]
             query = self.env["res.partner"].sudo()._search(segment._get_partner_domain())
             matching = query.subselect()
             entered = self.env.execute_query(

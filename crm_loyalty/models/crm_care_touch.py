@@ -15,7 +15,7 @@ class CrmCareTouch(models.Model):
         touches = self.filtered(lambda touch: not touch.loyalty_card_id)
         step = self.step_id
         step.ensure_one()
-        today = fields.Date.context_today(self)
+        today = (self.company_id[:1] or self.env.company)._get_lifecycle_today()[0]
         expiration = today + timedelta(days=step.coupon_validity_days) if step.coupon_validity_days else False
         cards = (
             self.env["loyalty.card"]
