@@ -242,7 +242,9 @@ class CrmBatchRunMixin(models.AbstractModel):
         """Keep a year of run logs."""
         if self._abstract:
             return
-        self.search([("date", "<", fields.Date.subtract(self.env.company._get_lifecycle_today()[0], days=365))]).unlink()
+        self.search(
+            [("date", "<", fields.Date.subtract(self.env.company._get_lifecycle_today()[0], days=365))]
+        ).unlink()
 
 
 class CrmBatchRunChunkMixin(models.AbstractModel):

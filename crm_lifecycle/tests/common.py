@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
@@ -21,7 +21,9 @@ COMPANY_TZ = "Asia/Shanghai"
 def frozen(env, moment):
     """Both clocks at `moment` (a naive UTC datetime, or a date for its 00:00 UTC): Python's (freezegun) and
     the transaction's (cr.now(), which stamps create_date and write_date), as mail's mock_datetime_and_now."""
-    if not isinstance(moment, datetime):
+    if isinstance(moment, str):
+        moment = fields.Datetime.to_datetime(moment)
+    elif not isinstance(moment, datetime):
         moment = datetime.combine(moment, time.min)
     with freeze_time(moment), patch.object(env.cr, "now", lambda: moment):
         yield
@@ -89,7 +91,9 @@ class LifecycleCase(TransactionCase):
         cls.salesman = new_test_user(
             cls.env, "care_salesman", groups="sales_team.group_sale_salesman", name="Care Salesman", tz="Europe/Paris"
         )
-        cls.company_2 = cls.env["res.company"].create({"name": "Care Second Company", "crm_care_tz": "America/New_York"})
+        cls.company_2 = cls.env["res.company"].create(
+            {"name": "Care Second Company", "crm_care_tz": "America/New_York"}
+        )
 
     @classmethod
     def _use_utc_company(cls):
@@ -177,8 +181,9 @@ class TwoWorkersCase(TransactionCase):
             try:
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=30)
-                    work(env)
+                    with frozen(env, moment) if moment else nullcontext():  # the worker's own clocks
+                        barrier.wait(timeout=30)
+                        work(env)
             except Exception as error:  # noqa: BLE001 - reported by the test below
                 errors.append(error)
 

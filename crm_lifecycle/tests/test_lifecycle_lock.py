@@ -1,11 +1,9 @@
 from datetime import timedelta
 
-from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import LifecycleCase
+from .common import LifecycleCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -48,7 +46,7 @@ class TestLifecycleLock(LifecycleCase):
         self._order(self.partner, self._days_ago(-200))
         self.assertEqual(self.partner.lifecycle_stage_id, self.stage["loyal"], "neither time nor orders move it")
         self.assertEqual(self.partner.order_count, 2, "metrics still refresh while locked")
-        with freeze_time(self._days_ago(-200)):
+        with frozen(self.env, self._days_ago(-200)):
             self.partner.with_user(self.manager).action_lifecycle_unlock()
         self.assertFalse(self.partner.lifecycle_locked)
         self.assertEqual(self.partner.lifecycle_stage_id, self.stage["active"], "unlocking re-evaluates at once")

@@ -317,7 +317,10 @@ class ResPartner(models.Model):
                         errors += 1
                         self.env["crm.loyalty.run"]._log_tier_error(move[0], tier_id)
         company_ids = {move[5] for move in done}
-        today = {cid: (self.env["res.company"].browse(cid) or self.env.company)._get_lifecycle_today()[0] for cid in company_ids}
+        today = {
+            cid: (self.env["res.company"].browse(cid) or self.env.company)._get_lifecycle_today()[0]
+            for cid in company_ids
+        }
         self.env["crm.loyalty.tier.history"].sudo().create(
             [
                 {

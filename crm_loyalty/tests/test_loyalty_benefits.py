@@ -1,7 +1,7 @@
-from freezegun import freeze_time
-
 from odoo.fields import Command
 from odoo.tests import Form, tagged
+
+from odoo.addons.crm_lifecycle.tests.common import frozen
 
 from .common import LoyaltyCase
 
@@ -26,7 +26,7 @@ class TestLoyaltyBenefits(LoyaltyCase):
         self.assertEqual(company.loyalty_tier_id, self.gold)
         self.assertEqual(company.property_product_pricelist, self.gold_pricelist)
         self.assertEqual(contact.property_product_pricelist, self.gold_pricelist)
-        with freeze_time(self._day(2)):
+        with frozen(self.env, self._day(2)):
             quote = Form(self.env["sale.order"])
             quote.partner_id = contact
             self.assertEqual(quote.pricelist_id, self.gold_pricelist, "a new quote takes the tier's pricelist")

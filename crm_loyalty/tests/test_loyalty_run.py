@@ -3,6 +3,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
+from odoo.addons.crm_lifecycle.tests.common import frozen
 
 from .common import LoyaltyCase
 
@@ -59,9 +60,7 @@ class TestLoyaltyRun(LoyaltyCase):
             return 0 if processed else float("inf")  # out of time after the first chunk
 
         with patch.object(IrCron, "_commit_progress", stop_after_first_chunk):
-            from freezegun import freeze_time  # noqa: PLC0415
-
-            with freeze_time(self._day(1)):
+            with frozen(self.env, self._day(1)):
                 self.env["crm.loyalty.run"]._cron_evaluate_tiers(chunk_size=1)
         self.env.invalidate_all()
         run = self.env["crm.loyalty.run"].search([("date", "=", self._day(1))])
