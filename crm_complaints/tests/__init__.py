@@ -1,0 +1,1 @@
+from . import test_followup_time_zone

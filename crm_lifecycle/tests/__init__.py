@@ -11,3 +11,4 @@ from . import test_care_pressure
 from . import test_care_execution
 from . import test_care_concurrency
 from . import test_care_tour
+from . import test_business_time_zone

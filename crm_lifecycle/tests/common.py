@@ -97,8 +97,9 @@ class LifecycleCase(TransactionCase):
 
     @classmethod
     def _use_utc_company(cls):
-        """For tests whose expected values are written in UTC days: the company's business time zone is UTC."""
-        cls.company.partner_id.tz = "UTC"
+        """For tests whose expected values are written in UTC days: Odoo's defaults, no time zone on the
+        company's address, so the company's business time zone is UTC (whatever the users' zones)."""
+        cls.company.partner_id.tz = False
         cls.company.crm_care_tz = "UTC"
 
     @classmethod
