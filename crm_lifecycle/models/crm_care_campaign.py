@@ -539,12 +539,15 @@ class CrmCareCampaign(models.Model):
         campaigns = self.search([("active", "=", True)])
         companies = campaigns.company_id
         cron._commit_progress(remaining=len(campaigns) + 1)
-        # Next birthdays (Upcoming Birthdays) move on once a day, by one worker.
+        # Next birthdays (Upcoming Birthdays) move on once a day, by one worker, on the earliest company day:
+        # a contact's next birthday never moves on before the day has ended in its company's time zone.
+        every_company = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        first_day = min(company._get_lifecycle_today()[0] for company in every_company)
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CARE_LOCK_KEY, 0))
                 if self.env.cr.fetchone()[0]:
-                    self.env["res.partner"]._care_roll_next_birthdays(self.env.company._get_lifecycle_today()[0])
+                    self.env["res.partner"]._care_roll_next_birthdays(first_day)
         except psycopg2.errors.SerializationFailure:
             self.env.cr.rollback()  # another worker has just moved them on
         if not cron._commit_progress(1):

@@ -12,3 +12,4 @@ from . import test_care_execution
 from . import test_care_concurrency
 from . import test_care_tour
 from . import test_business_time_zone
+from . import test_lifecycle_rfm_window

@@ -145,3 +145,16 @@ class TestBusinessTimeZone(CareCase):
         campaign = self._campaign("birthday", lead_days=1)
         self._run_care(date(2026, 3, 3))
         self.assertEqual(self._touches(campaign).state, "done")
+
+    def test_next_birthdays_move_on_when_the_day_ends_in_every_company(self):
+        with frozen(self.env, datetime(2026, 2, 20, 12, 0)):
+            in_new_york = self.env["res.partner"].create(
+                {"name": "New York Contact", "company_id": self.company_2.id, "birthday": date(1990, 3, 1)}
+            )
+            self.env.flush_all()  # stored computes run at flush: on that day
+        self.assertEqual(in_new_york.next_birthday, date(2026, 3, 1))
+        # 03:00 UTC on 2 March: 11:00 on 2 March in Shanghai, still 22:00 on 1 March in New York.
+        self._run_care(date(2026, 3, 2))
+        self.assertEqual(in_new_york.next_birthday, date(2026, 3, 1), "still her birthday in New York")
+        self._run_care(date(2026, 3, 3))
+        self.assertEqual(in_new_york.next_birthday, date(2027, 3, 1))

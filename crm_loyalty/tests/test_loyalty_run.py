@@ -1,3 +1,4 @@
+from datetime import datetime, time
 from unittest.mock import patch
 
 from odoo.tests import tagged
@@ -17,7 +18,8 @@ class TestLoyaltyRun(LoyaltyCase):
         for i, amount in enumerate(amounts):
             partner = self._customer(f"Run Customer {i}")
             order = self._order(partner, self.TODAY, amount=amount, confirm=False)
-            order.with_context(crm_lifecycle_no_refresh=True).action_confirm()
+            with frozen(self.env, datetime.combine(self.TODAY, time(10))):
+                order.with_context(crm_lifecycle_no_refresh=True).action_confirm()
             partners |= partner
         return partners
 
