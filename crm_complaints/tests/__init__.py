@@ -1,1 +1,2 @@
 from . import test_followup_time_zone
+from . import test_sla_business_time_zone

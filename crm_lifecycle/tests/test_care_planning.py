@@ -77,7 +77,10 @@ class TestCarePlanning(CareCase):
         with frozen(self.env, "2026-06-01"):
             partner._compute_next_birthday()
         self.assertEqual(partner.next_birthday, date(2026, 6, 10))
+        # 03:00 UTC on 11 June: still 10 June in the second company (New York), so it waits.
         self._run_care(date(2026, 6, 11))
+        self.assertEqual(partner.next_birthday, date(2026, 6, 10))
+        self._run_care(date(2026, 6, 12))
         self.assertEqual(partner.next_birthday, date(2027, 6, 10))
 
     def test_next_birthday_column_is_filled_in_sql_at_installation(self):
