@@ -120,6 +120,13 @@ class ResCompany(models.Model):
         tz = self.sudo().crm_care_tz or "UTC"
         return business_time.local_today(tz), tz
 
+    @api.model
+    def _get_crm_care_main_company(self):
+        """The company whose settings and Business Time Zone apply to customers without a company (shared
+        contacts): Odoo's main company (the one of the nightly jobs), whatever the current company of the
+        user who triggers a computation. Returns a res.company record (sudo)."""
+        return self.env.ref("base.main_company", raise_if_not_found=False) or self.sudo().search([], limit=1)
+
     care_max_touches = fields.Integer(
         string="Maximum Care Messages",
         default=4,

@@ -225,8 +225,9 @@ class ResPartner(models.Model):
         if not partners:
             return
         by_company = defaultdict(list)
+        main_company = self.env["res.company"]._get_crm_care_main_company()
         for partner in partners:
-            by_company[partner.company_id or self.env.company].append(partner.id)
+            by_company[partner.company_id or main_company].append(partner.id)
         run_model = self.env["crm.lifecycle.run"]
         columns = (*METRIC_COLUMNS, *RFM_COLUMNS)
         moves = []
@@ -383,7 +384,8 @@ class ResPartner(models.Model):
     @api.depends("birthday")
     def _compute_next_birthday(self):
         for partner in self:
-            today = (partner.company_id or self.env.company)._get_lifecycle_today()[0]
+            company = partner.company_id or self.env["res.company"]._get_crm_care_main_company()
+            today = company._get_lifecycle_today()[0]
             partner.next_birthday = care_dates.next_birthday(partner.birthday, today)
 
     def _compute_care_touch_count(self):
@@ -399,7 +401,8 @@ class ResPartner(models.Model):
     @api.constrains("birthday")
     def _check_birthday(self):
         for partner in self.filtered("birthday"):
-            if partner.birthday > (partner.company_id or self.env.company)._get_lifecycle_today()[0]:
+            company = partner.company_id or self.env["res.company"]._get_crm_care_main_company()
+            if partner.birthday > company._get_lifecycle_today()[0]:
                 raise ValidationError(
                     self.env._("The birthday of %(partner)s cannot be in the future.", partner=partner.display_name)
                 )
