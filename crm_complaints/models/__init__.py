@@ -8,6 +8,7 @@ from . import (
     crm_complaint_compensation,
     crm_care_touch,
     mail_activity,
+    mail_thread,
     res_company,
     res_config_settings,
     res_partner,

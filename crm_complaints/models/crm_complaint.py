@@ -1,16 +1,18 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
-from pytz import utc
+from pytz import timezone, utc
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import SQL, format_list, split_every
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL, float_compare, format_list, split_every
+from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
 
 from odoo.addons.crm_lifecycle.tools import business_time
 
+from ..tools.complaint_attachment import get_max_size_mb, sort_attachments
 from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
 
 _logger = logging.getLogger(__name__)
@@ -27,11 +29,39 @@ CHANNELS = [
 SLA_STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("breached", "Breached"), ("met", "Met")]
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Very Urgent")]
 
+# Kept by the SLA clock and the workflow, never set by hand: create/write refuse them unless the code runs
+# as superuser (our own bookkeeping, always through sudo). `readonly` in the views is only a view attribute.
+SLA_BOOKKEEPING_FIELDS = frozenset(
+    {
+        "sla_policy_id",
+        "response_deadline",
+        "resolve_deadline",
+        "response_risk_date",
+        "resolve_risk_date",
+        "response_escalation_date",
+        "resolve_escalation_date",
+        "sla_paused_since",
+        "sla_paused_hours",
+        "first_response_date",
+        "first_response_hours",
+        "resolved_date",
+        "closed_date",
+        "resolution_hours",
+        "sla_status",
+        "escalation_level",
+        "reopen_count",
+        "state",  # follows the stage: writing it would rewrite the stage's own state
+    }
+)
 AT_RISK_SHARE = 0.2  # at risk when less than this share of the allowed working time is left
 REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution reopens the complaint
 LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
 ESCALATION_CHUNK = 1000
-DEFAULT_ATTACHMENT_MAX_MB = 25
+# Headers by which mail robots (out-of-office, autoresponders, mailing lists, bounces) say so:
+# RFC 3834 Auto-Submitted (anything but "no"), the de facto X-Autoreply / X-Autorespond, Precedence
+# bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies.
+AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Mail-Autoreply")
+AUTOMATED_PRECEDENCES = ("bulk", "list", "junk", "auto_reply")
 
 
 class CrmComplaint(models.Model):
@@ -41,6 +71,7 @@ class CrmComplaint(models.Model):
     _order = "priority desc, id desc"
     _primary_email = "email_from"
     _mail_post_access = "read"
+    _check_company_auto = True
 
     # ------------------------------------------------------------------
     # Fields
@@ -54,15 +85,21 @@ class CrmComplaint(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
     commercial_partner_id = fields.Many2one(
-        "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+        "res.partner",
+        compute="_compute_commercial_partner_id",
+        store=True,
+        index=True,
+        string="Customer Company",
+        help="The customer's company when the complaint was made (or its customer changed): kept when the contact "
+        "later moves to another company, so that company's portal users do not see it.",
     )
     email_from = fields.Char(
         string="Email", compute="_compute_contact", store=True, readonly=False, help="Where replies go."
     )
     phone = fields.Char(compute="_compute_contact", store=True, readonly=False)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
-    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True)
-    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
+    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True, check_company=True)
+    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True, groups="base.group_user")
     priority = fields.Selection(PRIORITIES, default="0", index=True, help="Raised by each escalation.")
     stage_id = fields.Many2one(
         "crm.complaint.stage",
@@ -82,59 +119,100 @@ class CrmComplaint(models.Model):
         tracking=True,
         domain=[("share", "=", False)],
         default=lambda self: self.env.user if not self.env.user.share else False,
+        check_company=True,
     )
     team_id = fields.Many2one(
-        "crm.complaint.team", index=True, tracking=True, default=lambda self: self._default_team()
+        "crm.complaint.team",
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_team(),
+        check_company=True,
+        groups="base.group_user",
     )
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sales Order",
         index="btree_not_null",
+        check_company=True,
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
     )
-    product_id = fields.Many2one("product.product")
+    product_id = fields.Many2one("product.product", check_company=True)
     description = fields.Html()
     care_touch_id = fields.Many2one(
         "crm.care.touch",
         ondelete="set null",
         readonly=True,
+        check_company=True,
         help="The follow-up (campaign touch) whose outcome this complaint is.",
+        groups="base.group_user",
     )
-    cause_id = fields.Many2one("crm.complaint.cause", string="Root Cause", index=True, tracking=True)
+    cause_id = fields.Many2one(
+        "crm.complaint.cause", string="Root Cause", index=True, tracking=True, groups="base.group_user"
+    )
     resolution = fields.Html()
 
     # SLA
-    sla_policy_id = fields.Many2one("crm.complaint.sla", string="SLA Policy", readonly=True, copy=False)
-    response_deadline = fields.Datetime(readonly=True, copy=False)
+    sla_policy_id = fields.Many2one(
+        "crm.complaint.sla",
+        string="SLA Policy",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        groups="base.group_user",
+    )
+    response_deadline = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     resolve_deadline = fields.Datetime(string="Resolution Deadline", readonly=True, copy=False)
-    response_risk_date = fields.Datetime(readonly=True, copy=False, help="When less than 20% of the time is left.")
-    resolve_risk_date = fields.Datetime(readonly=True, copy=False)
+    response_risk_date = fields.Datetime(
+        readonly=True, copy=False, help="When less than 20% of the time is left.", groups="base.group_user"
+    )
+    resolve_risk_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     response_escalation_date = fields.Datetime(
-        readonly=True, copy=False, help="Breached by the allowed time again: second escalation level."
+        readonly=True,
+        copy=False,
+        help="Breached by the allowed time again: second escalation level.",
+        groups="base.group_user",
     )
-    resolve_escalation_date = fields.Datetime(readonly=True, copy=False)
-    sla_paused_since = fields.Datetime(readonly=True, copy=False)
+    resolve_escalation_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
+    sla_paused_since = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     sla_paused_hours = fields.Float(
-        string="Paused Working Hours", readonly=True, copy=False, help="Working hours spent waiting or resolved."
+        string="Paused Working Hours",
+        readonly=True,
+        copy=False,
+        help="Working hours spent waiting or resolved.",
+        groups="base.group_user",
     )
-    first_response_date = fields.Datetime(readonly=True, copy=False)
+    first_response_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     resolved_date = fields.Datetime(readonly=True, copy=False)
     closed_date = fields.Datetime(readonly=True, copy=False)
     first_response_hours = fields.Float(
-        string="First Response (Working Hours)", readonly=True, copy=False, aggregator="avg"
+        string="First Response (Working Hours)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="base.group_user",
     )
-    resolution_hours = fields.Float(string="Resolution (Working Hours)", readonly=True, copy=False, aggregator="avg")
+    resolution_hours = fields.Float(
+        string="Resolution (Working Hours)", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
     sla_status = fields.Selection(
-        SLA_STATUSES, string="SLA Status", compute="_compute_sla_status", store=True, index=True, copy=False
+        SLA_STATUSES,
+        string="SLA Status",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+        copy=False,
+        groups="base.group_user",
     )
-    sla_countdown = fields.Char(string="Deadline", compute="_compute_sla_countdown")
-    escalation_level = fields.Integer(readonly=True, copy=False, default=0)
+    sla_countdown = fields.Char(string="Deadline", compute="_compute_sla_countdown", groups="base.group_user")
+    escalation_level = fields.Integer(readonly=True, copy=False, default=0, groups="base.group_user")
 
-    compensation_ids = fields.One2many("crm.complaint.compensation", "complaint_id", string="Compensations")
-    compensation_count = fields.Integer(compute="_compute_compensation_count")
-    followup_date = fields.Date(string="Follow-up Visit", copy=False)
-    followup_result = fields.Text(string="Follow-up Result", copy=False)
-    reopen_count = fields.Integer(readonly=True, copy=False, default=0)
+    compensation_ids = fields.One2many(
+        "crm.complaint.compensation", "complaint_id", string="Compensations", groups="base.group_user"
+    )
+    compensation_count = fields.Integer(compute="_compute_compensation_count", groups="base.group_user")
+    followup_date = fields.Date(string="Follow-up Visit", copy=False, groups="base.group_user")
+    followup_result = fields.Text(string="Follow-up Result", copy=False, groups="base.group_user")
+    reopen_count = fields.Integer(readonly=True, copy=False, default=0, groups="base.group_user")
 
     _stage_priority_idx = models.Index("(stage_id, priority DESC, id DESC)")
     # the escalation cron looks only at running complaints whose moment has come
@@ -195,6 +273,11 @@ class CrmComplaint(models.Model):
             if complaint.partner_id.phone and not complaint.phone:
                 complaint.phone = complaint.partner_id.phone
 
+    @api.depends("partner_id")  # not partner_id.commercial_partner_id: a contact moving on leaves it here
+    def _compute_commercial_partner_id(self):
+        for complaint in self:
+            complaint.commercial_partner_id = complaint.partner_id.commercial_partner_id
+
     def _compute_display_name(self):
         for complaint in self:
             complaint.display_name = f"{complaint.name} {complaint.subject}" if complaint.subject else complaint.name
@@ -219,8 +302,11 @@ class CrmComplaint(models.Model):
         "response_risk_date",
         "resolve_risk_date",
         "first_response_date",
+        "first_response_hours",
         "resolved_date",
+        "resolution_hours",
         "sla_paused_since",
+        "sla_policy_id",
     )
     def _compute_sla_status(self):
         now = fields.Datetime.now()
@@ -228,18 +314,32 @@ class CrmComplaint(models.Model):
             complaint.sla_status = complaint._get_sla_status(now)
 
     def _get_sla_status(self, now):
-        """on_track, at_risk, breached or met at `now` (the clock stands still while paused)."""
+        """on_track, at_risk, breached or met at `now` (naive UTC).
+
+        A response or a resolution that happened is judged by the working hours the clock ran until then
+        (`first_response_hours`, `resolution_hours`) against the policy's hours, so that time spent waiting
+        never counts, even when the complaint is resolved straight from Waiting. What is still due is
+        judged by its deadline against the clock, which stands still while paused.
+        """
         self.ensure_one()
         if not self.resolve_deadline:
             return False
+        policy = self.sla_policy_id
         clock = self.sla_paused_since or now
         response_due = self.response_deadline and not self.first_response_date
-        if self.first_response_date and self.response_deadline and self.first_response_date > self.response_deadline:
+        if (
+            self.first_response_date
+            and policy
+            and float_compare(self.first_response_hours, policy.response_hours, precision_digits=4) > 0
+        ):
             return "breached"
         if response_due and clock > self.response_deadline:
             return "breached"
-        end = self.resolved_date if self.state in DONE_STATES and self.resolved_date else clock
-        if end > self.resolve_deadline:
+        if self.state in DONE_STATES and self.resolved_date:
+            if policy and float_compare(self.resolution_hours, policy.resolve_hours, precision_digits=4) > 0:
+                return "breached"
+            return "met"
+        if clock > self.resolve_deadline:
             return "breached"
         if self.state in DONE_STATES:
             return "met"
@@ -308,14 +408,38 @@ class CrmComplaint(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    def _check_bookkeeping_vals(self, vals):
+        """Refuse SLA bookkeeping and workflow fields (SLA_BOOKKEEPING_FIELDS) in `vals` unless the code
+        runs as superuser: they change only through the stage, messages and the SLA engine.
+
+        :raises AccessError: naming the refused fields
+        """
+        forbidden = SLA_BOOKKEEPING_FIELDS & vals.keys()
+        if forbidden and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "These fields are kept by the SLA clock and the complaint's stage and cannot be set by hand: "
+                    "%(fields)s.",
+                    fields=format_list(self.env, sorted(self._fields[name].string for name in forbidden)),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # nor through default_* context keys (an RPC client sets the context)
+            defaults = {key[len("default_") :] for key in self.env.context if key.startswith("default_")}
+            self._check_bookkeeping_vals(dict.fromkeys(defaults))
+            for vals in vals_list:
+                self._check_bookkeeping_vals(vals)
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             # The reference always comes from the sequence (the mail gateway would put the subject there).
             vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.complaint") or "/"
             if vals.get("team_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["crm.complaint.team"].browse(vals["team_id"]).company_id.id
+            elif vals.get("company_id") and "team_id" not in vals:  # a team of the complaint's company
+                vals["team_id"] = self.with_company(company).sudo()._default_team().id
         complaints = super().create(vals_list)
         complaints._apply_sla()
         complaints._handle_state_transitions(dict.fromkeys(complaints.ids, "new"))
@@ -326,8 +450,9 @@ class CrmComplaint(models.Model):
         return complaints
 
     def write(self, vals):
-        if self.env.context.get("crm_complaint_bookkeeping"):
+        if self.env.context.get("crm_complaint_bookkeeping") and self.env.su:
             return super().write(vals)
+        self._check_bookkeeping_vals(vals)
         old_states = {complaint.id: complaint.state for complaint in self} if "stage_id" in vals else None
         result = super().write(vals)
         if old_states is not None:
@@ -337,7 +462,8 @@ class CrmComplaint(models.Model):
         return result
 
     def _write_bookkeeping(self, vals):
-        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write()."""
+        """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write() (call it
+        on a sudo recordset: only the superuser may write them, see `_check_bookkeeping_vals`)."""
         return self.with_context(crm_complaint_bookkeeping=True).write(vals)
 
     # ------------------------------------------------------------------
@@ -345,47 +471,101 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def _get_sla_calendar(self):
+        """The working hours of the complaint's SLA clock: its team's, else its company's (may be empty)."""
         self.ensure_one()
-        return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+        # sudo: working hours and public holidays are configuration, read the same whoever runs the code
+        # (a portal customer, the mail gateway's OdooBot, a cron, a user of several companies)
+        return (self.team_id.resource_calendar_id or self.company_id.resource_calendar_id).sudo()
+
+    def _get_sla_leave_domain(self):
+        """Time off that stops the clock: of the calendar itself or public holidays (time off without a
+        calendar), of the complaint's company only. Passed to Odoo's calendar methods, which otherwise
+        take every leave the running user can read (a sister company's holiday as superuser)."""
+        self.ensure_one()
+        return [("time_type", "=", "leave"), ("company_id", "in", [False, self.company_id.id])]
 
     @api.model
-    def _sla_plan(self, calendar, start, hours_list):
-        """{hours: the moment `hours` working hours of `calendar` after `start`} (naive UTC in and out).
+    def _sla_week_start(self, calendar, moment):
+        """Monday 00:00, in the calendar's timezone, of the week of `moment` (aware): where Odoo's flexible
+        schedule starts counting a week's hours."""
+        tz = timezone(calendar.tz or "UTC")
+        day = moment.astimezone(tz).date()
+        return tz.localize(datetime.combine(day - timedelta(days=day.weekday()), time.min))
 
-        Walks the calendar's work intervals (attendances minus leaves, public holidays included) once for
-        all the targets. Without a calendar, or one without working time, the clock runs around the clock.
+    @api.model
+    def _sla_flexible_intervals(self, calendar, start, end, domain):
+        """Work intervals of a flexible `calendar` between two aware datetimes.
+
+        Odoo's `_work_intervals_batch` gives a flexible schedule `hours_per_day` hours a day centred on
+        noon until the week's `full_time_required_hours` are used, weeks counted from the first day asked
+        for, and whole days (not cut at `start`). We ask from the Monday of `start`'s week, so every week
+        runs Monday to Sunday whatever the question, and keep the part between `start` and `end`.
         """
-        targets = sorted(set(hours_list))
+        intervals = calendar._work_intervals_batch(self._sla_week_start(calendar, start), end, domain=domain)[False]
+        return intervals & Intervals([(start, end, self.env["resource.calendar.attendance"])])
+
+    @api.model
+    def _sla_has_working_time(self, calendar):
+        """Whether `calendar` has working time at all (attendances, or hours a day when flexible)."""
+        return bool(calendar) and (
+            calendar.attendance_ids if not calendar.flexible_hours else calendar.hours_per_day > 0
+        )
+
+    def _sla_plan(self, start, hours_list):
+        """{hours: the moment `hours` working hours after `start`} on the complaint's calendar (naive UTC
+        in and out, to the second).
+
+        Odoo's `resource.calendar.plan_hours` with the complaint's company leaves; a flexible calendar
+        is planned from the Monday of `start`'s week, with the hours it has before `start` added, so that
+        its weeks run Monday to Sunday (see `_sla_flexible_intervals`). Without a calendar, or with one
+        without working time, the clock runs around the clock.
+        """
+        self.ensure_one()
+        calendar = self._get_sla_calendar()
+        domain = self._get_sla_leave_domain()
+        working = self._sla_has_working_time(calendar)
+        if working and calendar.flexible_hours:
+            aware = utc.localize(start)
+            anchor = self._sla_week_start(calendar, aware)
+            before = sum(
+                (stop - begin).total_seconds() / 3600
+                for begin, stop, _meta in self._sla_flexible_intervals(calendar, anchor, aware, domain)
+            )
         result = {}
-        if not calendar:
-            return {hours: start + timedelta(hours=hours) for hours in targets}
-        window_start = start.replace(tzinfo=utc)
-        done = 0.0
-        for _window in range(40):  # 40 windows of 4 weeks: far beyond any sensible SLA
-            window_end = window_start + timedelta(days=28)
-            for begin, end, _meta in calendar._work_intervals_batch(window_start, window_end)[False]:
-                length = (end - begin).total_seconds() / 3600
-                while targets and done + length >= targets[0] - 1e-9:
-                    hours = targets.pop(0)
-                    moment = begin + timedelta(hours=max(hours - done, 0.0))
-                    result[hours] = moment.astimezone(utc).replace(tzinfo=None, microsecond=0)
-                done += length
-                if not targets:
-                    return result
-            window_start = window_end
-        for hours in targets:  # a calendar without working time
-            result[hours] = start + timedelta(hours=hours)
+        for hours in set(hours_list):
+            moment = False
+            if working and calendar.flexible_hours:
+                moment = calendar.plan_hours(hours + before, anchor, compute_leaves=True, domain=domain)
+                moment = moment and moment.astimezone(utc).replace(tzinfo=None)
+            elif working:
+                moment = calendar.plan_hours(hours, start, compute_leaves=True, domain=domain)
+            if not moment:
+                moment = start + timedelta(hours=hours)
+            result[hours] = (moment + timedelta(microseconds=500000)).replace(microsecond=0)
         return result
 
     def _get_working_hours(self, start, end):
-        """Working hours of the complaint's calendar between two naive UTC datetimes."""
+        """Working hours of the complaint's calendar between two naive UTC datetimes (Odoo's
+        `get_work_hours_count` with the complaint's company leaves; around the clock without a calendar)."""
         self.ensure_one()
         if not start or not end or end <= start:
             return 0.0
         calendar = self._get_sla_calendar()
-        if not calendar:
+        if not self._sla_has_working_time(calendar):
             return (end - start).total_seconds() / 3600
-        return calendar.get_work_hours_count(start.replace(tzinfo=utc), end.replace(tzinfo=utc))
+        domain = self._get_sla_leave_domain()
+        if calendar.flexible_hours:
+            intervals = self._sla_flexible_intervals(calendar, utc.localize(start), utc.localize(end), domain)
+            return sum((stop - begin).total_seconds() / 3600 for begin, stop, _meta in intervals)
+        return calendar.get_work_hours_count(utc.localize(start), utc.localize(end), domain=domain)
+
+    def _get_sla_hours_used(self, moment):
+        """Working hours the SLA clock ran from creation to `moment` (naive UTC): the working hours in
+        between minus the paused ones; while paused (waiting, resolved) the clock stands still since
+        `sla_paused_since`."""
+        self.ensure_one()
+        end = min(moment, self.sla_paused_since) if self.sla_paused_since else moment
+        return max(self._get_working_hours(self.create_date, end) - self.sla_paused_hours, 0.0)
 
     def _prepare_sla_dates(self, policy):
         """Deadlines, at-risk and escalation moments of `policy`, counted from creation plus paused time."""
@@ -414,7 +594,7 @@ class CrmComplaint(models.Model):
                 "response_risk_date": (1 - AT_RISK_SHARE) * policy.response_hours + paused,
                 "response_escalation_date": 2 * policy.response_hours + paused,
             }
-        moments = self._sla_plan(self._get_sla_calendar(), self.create_date or fields.Datetime.now(), targets.values())
+        moments = self._sla_plan(self.create_date or fields.Datetime.now(), targets.values())
         return {field: moments[hours] for field, hours in targets.items()}
 
     def _apply_sla(self):
@@ -447,9 +627,7 @@ class CrmComplaint(models.Model):
             resolving = new in DONE_STATES and old not in DONE_STATES
             if resolving:
                 vals["resolved_date"] = now
-                vals["resolution_hours"] = max(
-                    complaint._get_working_hours(complaint.create_date, now) - complaint.sla_paused_hours, 0.0
-                )
+                vals["resolution_hours"] = complaint._get_sla_hours_used(now)
             if new == "closed":
                 vals["closed_date"] = now
             if old in DONE_STATES and new in OPEN_STATES:
@@ -467,9 +645,7 @@ class CrmComplaint(models.Model):
         for complaint in self.filtered(lambda c: not c.first_response_date):
             vals = {
                 "first_response_date": date,
-                "first_response_hours": max(
-                    complaint._get_working_hours(complaint.create_date, date) - complaint.sla_paused_hours, 0.0
-                ),
+                "first_response_hours": complaint._get_sla_hours_used(date),
             }
             if complaint.state == "new":
                 stage = self._get_stage("acknowledged")
@@ -593,11 +769,24 @@ class CrmComplaint(models.Model):
         ends) lands in the leader's activity menu, not as hundreds of mails.
         """
         summary = self.env._("SLA breached: escalation")
-        for user, complaints in self.grouped(lambda c: c.team_id.leader_id or c.user_id).items():
+        for user, complaints in self.grouped(lambda c: c._get_escalation_user()).items():
             if user:
                 complaints.with_context(mail_activity_quick_update=True).activity_schedule(
                     "crm_complaints.mail_activity_type_complaint_escalation", summary=summary, user_id=user.id
                 )
+
+    def _get_escalation_user(self):
+        """Who gets the escalation: CRM Care's assignment chain (res.users._crm_care_get_assignee) from the
+        team leader, then the complaint's owner, then Customer Care managers; active and allowed in the
+        complaint's company."""
+        self.ensure_one()
+        return self.env["res.users"]._crm_care_get_assignee(self.company_id, self.team_id.leader_id, self.user_id)
+
+    def _get_followup_user(self):
+        """Who follows the complaint up (visit after resolution, reopened complaint): the assignment chain
+        from the complaint's owner, then the team leader, then Customer Care managers."""
+        self.ensure_one()
+        return self.env["res.users"]._crm_care_get_assignee(self.company_id, self.user_id, self.team_id.leader_id)
 
     def _escalate_to_managers(self):
         managers = (
@@ -656,7 +845,7 @@ class CrmComplaint(models.Model):
         # The day of the resolution in the company's business time zone (crm_lifecycle's rule), plus the delay.
         tz = (self.company_id or self.env.company)._get_lifecycle_today()[1]
         date = business_time.local_date(tz, self.resolved_date or fields.Datetime.now()) + timedelta(days=days)
-        user = self.user_id or self.team_id.leader_id or self.env.user
+        user = self._get_followup_user()
         self.sudo().activity_schedule(
             "crm_complaints.mail_activity_type_complaint_followup",
             date_deadline=date,
@@ -673,11 +862,11 @@ class CrmComplaint(models.Model):
         stage = self._get_stage("in_progress")
         for complaint in self.sudo():
             vals = {"stage_id": stage.id}
-            leader = complaint.team_id.leader_id
-            if reason == "rating" and leader:
+            leader = complaint._get_escalation_user() if reason == "rating" else complaint.user_id.browse()
+            if leader:
                 vals["user_id"] = leader.id
             complaint.write(vals)
-            user = complaint.user_id or leader
+            user = complaint._get_followup_user()
             if user:
                 complaint.activity_schedule(
                     "mail.mail_activity_data_todo",
@@ -724,8 +913,15 @@ class CrmComplaint(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """An email to a team's alias: a complaint of the sender, matched by email or created."""
-        self = self.with_context(default_user_id=False)  # noqa: PLW0642 - nobody owns a mailed-in complaint yet
+        """An email to a team's alias: a complaint of the sender, matched by email or created. A robot's
+        email (see `_is_automated_email`) still makes a complaint, nothing is lost, but gets no
+        acknowledgement: answering autoresponders and mailing lists only feeds mail loops."""
+        # nobody owns a mailed-in complaint yet
+        self = self.with_context(  # noqa: PLW0642
+            default_user_id=False,
+            crm_complaint_no_acknowledgement=self.env.context.get("crm_complaint_no_acknowledgement")
+            or self.env.context.get("crm_complaint_automated_email"),
+        )
         values = dict(custom_values or {})
         email_from = msg_dict.get("email_from") or msg_dict.get("from")
         partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
@@ -741,43 +937,71 @@ class CrmComplaint(models.Model):
         return super().message_new(msg_dict, custom_values=values)
 
     def message_post(self, **kwargs):
-        """Attachments above the size limit are not stored; a note says which, so that staff can ask again."""
+        """Files above the size limit (``crm_complaints.attachment_max_size_mb``) are not stored, nor, in an
+        incoming email, files that are not photos or PDFs (the portal form's rule); a note says which, so that
+        staff can ask the customer for another way to send them."""
         attachments = kwargs.get("attachments") or []
-        limit_mb = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_complaints.attachment_max_size_mb", DEFAULT_ATTACHMENT_MAX_MB)
-        )
-        too_big = [att for att in attachments if len(att[1] or b"") > limit_mb * 1024 * 1024]
-        if too_big:
-            kwargs["attachments"] = [att for att in attachments if att not in too_big]
+        incoming = kwargs.get("message_type") == "email"
+        kept, too_big, wrong_type = sort_attachments(self.env, attachments, check_type=incoming)
+        if too_big or wrong_type:
+            kwargs["attachments"] = kept
         message = super().message_post(**kwargs)
+        refused = []
         if too_big:
-            self._message_log(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Not stored, larger than %(limit)s MB: %(files)s. Ask the customer for another way to send them.",
-                    limit=limit_mb,
-                    files=format_list(self.env, [att[0] for att in too_big]),
+            refused.append(
+                self.env._(
+                    "Not stored, larger than %(limit)s MB: %(files)s.",
+                    limit=get_max_size_mb(self.env),
+                    files=format_list(self.env, too_big),
                 )
             )
+        if wrong_type:
+            refused.append(
+                self.env._("Not stored, not a photo or a PDF: %(files)s.", files=format_list(self.env, wrong_type))
+            )
+        if refused:
+            refused.append(self.env._("Ask the customer for another way to send them."))
+            self._message_log(body=Markup("<p>%s</p>") % " ".join(refused))
         return message
 
+    @api.model
+    def _is_automated_email(self, message, message_dict):
+        """Whether the incoming `message` (an email.message.EmailMessage) was sent by a robot: an
+        out-of-office or other automatic reply, a mailing list, a bounce (Odoo's bounce detection, which
+        routes bounces away before they reach a complaint) or a null sender. See AUTO_REPLY_HEADERS."""
+        auto_submitted = (message.get("Auto-Submitted") or "").split(";")[0].strip().lower()
+        precedence = (message.get("Precedence") or "").strip().lower()
+        return bool(
+            (auto_submitted and auto_submitted != "no")
+            or any(
+                (message.get(header) or "").strip().lower() not in ("", "no", "false") for header in AUTO_REPLY_HEADERS
+            )
+            or precedence in AUTOMATED_PRECEDENCES
+            or (message.get("Return-Path") or "").strip() == "<>"
+            or message_dict.get("is_bounce")
+            or self.env["mail.thread"]._detect_is_bounce(message, message_dict)
+        )
+
     def _message_post_after_hook(self, message, msg_values):
+        """Who wrote decides, not the subtype: staff's first message to the customer (not a note) is the
+        first response; a message of the customer (a reply to a note, such as the resolution email, is
+        stored as a note by the mail gateway) resumes a waiting complaint and reopens one resolved within
+        REOPEN_DAYS days, unless a robot sent it (see `_is_automated_email`)."""
         result = super()._message_post_after_hook(message, msg_values)
         if (
             self.env.context.get("crm_complaint_auto_message")
             or msg_values.get("rating_id")
             or message.message_type not in ("comment", "email")
-            or (message.subtype_id and message.subtype_id.internal)
             or not message.author_id
         ):
             return result
         author = message.author_id.sudo()
         if any(not user.share for user in author.user_ids):
+            if message.subtype_id and message.subtype_id.internal:
+                return result  # a note between colleagues answers nobody
             # first response: the first message to the customer from staff
             self.filtered(lambda c: c.partner_id and c.partner_id != author)._register_first_response(message.date)
-        else:
+        elif not self.env.context.get("crm_complaint_automated_email"):
             customers = self.filtered(
                 lambda c: c.partner_id and c.partner_id.commercial_partner_id == author.commercial_partner_id
             )

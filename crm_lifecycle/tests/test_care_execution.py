@@ -2,6 +2,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
@@ -85,7 +86,13 @@ class TestCareExecution(CareCase):
         self.assertEqual((lead.partner_id, lead.type, lead.name), (partner, "opportunity", "Birthday offer - Handled"))
 
     def test_survey_invitation(self):
-        survey = self.env["survey.survey"].create({"title": "How was it?", "access_mode": "token"})
+        survey = self.env["survey.survey"].create(
+            {
+                "title": "How was it?",
+                "access_mode": "token",
+                "question_and_page_ids": [Command.create({"title": "Your mark", "question_type": "text_box"})],
+            }
+        )
         partner = self._birthday_customer("Surveyed")
         campaign = self._campaign("birthday", steps=[{"action": "survey", "survey_id": survey.id}])
         self._run_care(self.TODAY)
