@@ -132,7 +132,9 @@ class ResCompany(models.Model):
         """The company whose settings and Business Time Zone apply to customers without a company (shared
         contacts): Odoo's main company (the one of the nightly jobs), whatever the current company of the
         user who triggers a computation. Returns a res.company record (sudo)."""
-        return self.env.ref("base.main_company", raise_if_not_found=False) or self.sudo().search([], limit=1)
+        # The external id's lookup is cached: no query per call (env.ref would check that the record exists).
+        main_id = self.env["ir.model.data"]._xmlid_to_res_id("base.main_company", raise_if_not_found=False)
+        return self.sudo().browse(main_id) if main_id else self.sudo().search([], limit=1)
 
     care_max_touches = fields.Integer(
         string="Maximum Care Messages",
