@@ -85,7 +85,7 @@ class CrmLifecycleRun(models.Model):
             retention = company.clv_retention_estimate or 0.5
         return {
             "company_id": company.id,
-            "default_company_id": self.env["res.company"]._get_crm_care_main_company().id,
+            "default_company_id": self.env.company.id,
             "currency_id": company.currency_id.id,
             "digits": company.currency_id.decimal_places,
             "today": today,

@@ -129,9 +129,9 @@ class ResCompany(models.Model):
 
     @api.model
     def _get_crm_care_main_company(self):
-        """The company whose settings and Business Time Zone apply to customers without a company (shared
-        contacts): Odoo's main company (the one of the nightly jobs), whatever the current company of the
-        user who triggers a computation. Returns a res.company record (sudo)."""
+        """The company whose Business Time Zone dates the stored dates of contacts without a company (next
+        birthday, the birthday check, merge history): Odoo's main company (the one of the nightly jobs),
+        whoever writes them. Returns a res.company record (sudo)."""
         # The external id's lookup is cached: no query per call (env.ref would check that the record exists).
         main_id = self.env["ir.model.data"]._xmlid_to_res_id("base.main_company", raise_if_not_found=False)
         return self.sudo().browse(main_id) if main_id else self.sudo().search([], limit=1)

@@ -158,22 +158,3 @@ class TestBusinessTimeZone(CareCase):
         self.assertEqual(in_new_york.next_birthday, date(2026, 3, 1), "still her birthday in New York")
         self._run_care(date(2026, 3, 3))
         self.assertEqual(in_new_york.next_birthday, date(2027, 3, 1))
-
-    def test_shared_customer_is_dated_in_the_main_company_whatever_the_user_s_company(self):
-        """A customer without company is evaluated in the main company (Shanghai here), also when the order is
-        confirmed by a user working in the second company (New York), as the nightly job does."""
-        user = new_test_user(
-            self.env,
-            "tz_second_company",
-            groups="sales_team.group_sale_salesman",
-            name="Second Company Sales",
-            tz="America/New_York",
-            company_id=self.company_2.id,
-            company_ids=[Command.set((self.company | self.company_2).ids)],
-        )
-        customer = self._customer("Shared Customer")
-        order = self._confirm_as(user, customer)
-        self.assertEqual(order.company_id, self.company_2)
-        self._assert_dated(customer, date(2026, 3, 2))
-        self._run_cron(datetime(2026, 3, 2, 1, 0))
-        self._assert_dated(customer, date(2026, 3, 2))

@@ -61,7 +61,7 @@ class CrmLoyaltyRun(models.Model):
         window_start = business_time.day_start_utc(params["tz"], params["today"] - timedelta(days=window - 1))
         return {
             "company_id": company.id,
-            "default_company_id": self.env["res.company"]._get_crm_care_main_company().id,
+            "default_company_id": self.env.company.id,
             "currency_id": params["currency_id"],
             "digits": params["digits"],
             "today": params["today"],

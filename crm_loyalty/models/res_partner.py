@@ -241,9 +241,8 @@ class ResPartner(models.Model):
         if not partners:
             return
         by_company = defaultdict(list)
-        main_company = self.env["res.company"]._get_crm_care_main_company()
         for partner in partners:
-            by_company[partner.company_id or main_company].append(partner.id)
+            by_company[partner.company_id or self.env.company].append(partner.id)
         run_model = self.env["crm.loyalty.run"]
         moves = []
         self.env.flush_all()
