@@ -20,3 +20,4 @@ from . import test_loyalty_portal_company_move
 from . import test_loyalty_assignment
 from . import test_loyalty_purchase_ledger
 from . import test_loyalty_points_follow_returns
+from . import test_loyalty_time_zone
