@@ -2,7 +2,7 @@ import importlib.util
 from pathlib import Path
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.crm_lifecycle.tests.purchase_common import PurchaseLedgerMixin
 from odoo.addons.crm_loyalty.models.sale_order import SaleOrder
@@ -92,3 +92,26 @@ class TestLoyaltyOneCardPerCustomer(PurchaseLedgerMixin, LoyaltyCase):
         self.assertIn(f"cards {absorbed.ids} merged into card {card.id} ({points:g} points moved)", logged[0])
         # Run again: nothing left to merge.
         self.assertEqual(self.env["loyalty.card"]._crm_loyalty_consolidate_member_cards(), [])
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyOneCardPortal(LoyaltyCase, HttpCase):
+    """My membership of a colleague who stays shows the company's points after a contact left."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._membership_program()
+        cls.acme = cls.env["res.partner"].create({"name": "Acme Portal Card", "is_company": True})
+        cls.alice = cls.env["res.partner"].create({"name": "Alice Leaves", "parent_id": cls.acme.id})
+        cls.bob_user = new_test_user(cls.env, "bob_stays", groups="base.group_portal", name="Bob Stays")
+        cls.bob_user.partner_id.parent_id = cls.acme
+
+    def test_colleague_sees_the_company_points_after_a_contact_left(self):
+        first = self._order(self.alice, self._day(-10), amount=1000)
+        second = self._order(self.bob_user.partner_id, self._day(-5), amount=500)
+        points = first.coupon_point_ids.points + second.coupon_point_ids.points
+        self.alice.parent_id = False
+        self.authenticate("bob_stays", "bob_stays")
+        page = self.url_open("/my/membership").text
+        self.assertIn(f'o_membership_points">{points:g}<', page, "both contacts' points, on the company's card")
