@@ -22,6 +22,7 @@ from . import test_care_config_features
 from . import test_lifecycle_merge
 from . import test_lifecycle_lock_access
 from . import test_segment_owner
+from . import test_segment_owner_company
 from . import test_segment_retire
 from . import test_multi_company
 from . import test_purchase_ledger
