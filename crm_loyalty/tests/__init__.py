@@ -22,3 +22,4 @@ from . import test_loyalty_assignment
 from . import test_loyalty_purchase_ledger
 from . import test_loyalty_points_follow_returns
 from . import test_loyalty_time_zone
+from . import test_loyalty_run_tier_retired
