@@ -178,16 +178,20 @@ class CustomerPortal(portal.CustomerPortal):
             return request.render("crm_complaints.portal_complaint_new", values)
         partner = env.user.partner_id
         # sudo: the customer's own portal complaints (partner forced to the logged-in user)
-        sent_twice = env["crm.complaint"].sudo().search(
-            [
-                ("partner_id", "=", partner.id),
-                ("channel", "=", "portal"),
-                ("subject", "=", subject),
-                ("sale_order_id", "=", order.id),
-                ("category_id", "=", category.id),
-                ("create_date", ">=", fields.Datetime.now() - timedelta(minutes=RESUBMIT_MINUTES)),
-            ],
-            limit=1,
+        sent_twice = (
+            env["crm.complaint"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("channel", "=", "portal"),
+                    ("subject", "=", subject),
+                    ("sale_order_id", "=", order.id),
+                    ("category_id", "=", category.id),
+                    ("create_date", ">=", fields.Datetime.now() - timedelta(minutes=RESUBMIT_MINUTES)),
+                ],
+                limit=1,
+            )
         )
         if sent_twice:
             return request.redirect(f"/my/complaints/{sent_twice.id}")

@@ -93,7 +93,9 @@ class CrmLifecycleStage(models.Model):
         planned touches skipped as retired, planned up to today); restored, they plan nothing while the stage
         is archived (crm.care.campaign._get_source_sql)."""
         # sudo: the manager retiring the stage retires every campaign on it, of whatever company.
-        campaigns = self.env["crm.care.campaign"].sudo().search([("kind", "=", "stage_entry"), ("stage_id", "in", self.ids)])
+        campaigns = (
+            self.env["crm.care.campaign"].sudo().search([("kind", "=", "stage_entry"), ("stage_id", "in", self.ids)])
+        )
         for campaign in campaigns:
             campaign.message_post(
                 body=self.env._("Archived with its lifecycle stage %(stage)s.", stage=campaign.stage_id.display_name)

@@ -292,7 +292,8 @@ class CrmLoyaltyRun(models.Model):
                      FROM crm_loyalty_run_line l
                      JOIN crm_loyalty_tier t ON t.id = l.loyalty_tier_id
                     WHERE l.run_id = %s AND l.chunk = %s
-                      AND (NOT t.active OR (t.company_id IS NOT NULL AND t.company_id IS DISTINCT FROM l.company_id))""",
+                      AND (NOT t.active
+                           OR (t.company_id IS NOT NULL AND t.company_id IS DISTINCT FROM l.company_id))""",
                 self.id,
                 chunk,
             )

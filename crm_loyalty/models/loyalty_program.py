@@ -45,8 +45,8 @@ class LoyaltyProgram(models.Model):
         the campaign's chatter says why."""
         # sudo: whoever archives the program in the Loyalty app retires the Customer Care steps that issue it
         steps = self.env["crm.care.step"].sudo().search([("coupon_program_id", "in", self.ids)])
-        for campaign in steps.campaign_id:
-            programs = steps.filtered(lambda step: step.campaign_id == campaign).coupon_program_id
+        for campaign, campaign_steps in steps.grouped("campaign_id").items():
+            programs = campaign_steps.coupon_program_id
             campaign.message_post(
                 body=self.env._(
                     "Its coupon steps were archived with their loyalty program %(programs)s.",
@@ -54,4 +54,3 @@ class LoyaltyProgram(models.Model):
                 )
             )
         steps.write({"active": False})
-
