@@ -332,7 +332,7 @@ class CrmCareCampaign(models.Model):
                 audience=audience,
             )
         if kind == "occasion":
-            if trigger not in self.occasion_id.date_ids.mapped("date"):
+            if not self.occasion_id.active or trigger not in self.occasion_id.date_ids.mapped("date"):
                 return None
             return SQL(
                 """SELECT p.id AS partner_id, %(key)s AS occurrence_key, NULL::int AS order_id

@@ -4,6 +4,7 @@ from . import test_lifecycle_currency_without_rate
 from . import test_lifecycle_refresh
 from . import test_lifecycle_lock
 from . import test_lifecycle_stage_retired_campaign
+from . import test_care_occasion_retired
 from . import test_lifecycle_stage_retired
 from . import test_lifecycle_settings
 from . import test_lifecycle_performance
