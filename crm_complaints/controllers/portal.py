@@ -1,4 +1,6 @@
-from odoo import http
+from datetime import timedelta
+
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import plaintext2html
@@ -8,6 +10,10 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.crm_complaint_stage import DONE_STATES, OPEN_STATES
 from ..tools.complaint_attachment import ALLOWED_MIMETYPES, check_attachments, get_max_size_mb
+
+# A second post of the same complaint by the same customer within these minutes is the first one sent twice
+# (double click, browser resend): the customer is shown the complaint already made.
+RESUBMIT_MINUTES = 10
 
 
 class CustomerPortal(portal.CustomerPortal):
@@ -129,6 +135,8 @@ class CustomerPortal(portal.CustomerPortal):
         complaint's company or a shared one, files within the intake limits (see
         ``crm_complaints.tools.complaint_attachment``). Any other posted field (customer, company, team...) is
         ignored. On any error nothing is stored and the form comes back with the customer's input and a message.
+        The same complaint posted again within ``RESUBMIT_MINUTES`` (same subject, order and category) is not
+        stored twice: the customer is taken to the complaint already made.
         """
         env = request.env
         error = {}
@@ -169,6 +177,24 @@ class CustomerPortal(portal.CustomerPortal):
             )
             return request.render("crm_complaints.portal_complaint_new", values)
         partner = env.user.partner_id
+        # sudo: the customer's own portal complaints (partner forced to the logged-in user)
+        sent_twice = (
+            env["crm.complaint"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("channel", "=", "portal"),
+                    ("subject", "=", subject),
+                    ("sale_order_id", "=", order.id),
+                    ("category_id", "=", category.id),
+                    ("create_date", ">=", fields.Datetime.now() - timedelta(minutes=RESUBMIT_MINUTES)),
+                ],
+                limit=1,
+            )
+        )
+        if sent_twice:
+            return request.redirect(f"/my/complaints/{sent_twice.id}")
         # sudo: portal users cannot create complaints directly; the values are checked above and the
         # customer is forced to the logged-in user.
         complaint = (

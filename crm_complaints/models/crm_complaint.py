@@ -436,6 +436,10 @@ class CrmComplaint(models.Model):
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             # The reference always comes from the sequence (the mail gateway would put the subject there).
             vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.complaint") or "/"
+            team = self.env["crm.complaint.team"].sudo().browse(vals.get("team_id"))
+            if team and not team.active:
+                # a retired team takes no new complaint (its email alias, a stale default): its company's team
+                vals["team_id"] = self.with_company(team.company_id).sudo()._default_team().id
             if vals.get("team_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["crm.complaint.team"].browse(vals["team_id"]).company_id.id
             elif vals.get("company_id") and "team_id" not in vals:  # a team of the complaint's company

@@ -37,6 +37,22 @@ class CrmComplaintCategory(models.Model):
             else:
                 category.complete_name = category.name
 
+    @api.depends_context("lang")
+    @api.depends("name", "parent_path", "complete_name")
+    def _compute_display_name(self):
+        """The full path in the reader's language (the stored complete_name is in the language it was computed
+        in, for ordering and search): "Delivery / Late delivery" reads "配送 / 延迟配送" in Chinese."""
+        paths = {
+            category.id: [int(part) for part in category.parent_path.split("/") if part]
+            for category in self
+            if isinstance(category.id, int) and category.parent_path
+        }
+        ancestors = self.browse({ancestor_id for path in paths.values() for ancestor_id in path})
+        names = {ancestor.id: ancestor.name for ancestor in ancestors.with_context(active_test=False)}
+        for category in self:
+            path = paths.get(category.id)
+            category.display_name = " / ".join(names[i] for i in path) if path else category.complete_name
+
     @api.constrains("parent_id")
     def _check_category_recursion(self):
         if self._has_cycle():

@@ -2,3 +2,6 @@ from . import test_complaint_merge
 from . import test_compensation_coupon
 from . import test_followup_time_zone
 from . import test_sla_business_time_zone
+from . import test_portal_resubmit
+from . import test_team_retire
+from . import test_portal_category_language

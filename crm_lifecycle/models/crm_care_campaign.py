@@ -332,7 +332,7 @@ class CrmCareCampaign(models.Model):
                 audience=audience,
             )
         if kind == "occasion":
-            if trigger not in self.occasion_id.date_ids.mapped("date"):
+            if not self.occasion_id.active or trigger not in self.occasion_id.date_ids.mapped("date"):
                 return None
             return SQL(
                 """SELECT p.id AS partner_id, %(key)s AS occurrence_key, NULL::int AS order_id
@@ -380,6 +380,8 @@ class CrmCareCampaign(models.Model):
                 audience=audience,
             )
         if kind == "stage_entry":
+            if not self.stage_id.active:
+                return None  # a retired stage greets no one, even from a restored campaign
             return SQL(
                 """SELECT p.id AS partner_id, h.id::varchar AS occurrence_key, h.order_id AS order_id
                      FROM crm_lifecycle_history h

@@ -35,6 +35,27 @@ class CrmCareOccasion(models.Model):
         for occasion in self:
             occasion.campaign_count = counts.get(occasion, 0)
 
+    def write(self, vals):
+        retiring = self.filtered("active") if vals.get("active") is False else self.browse()
+        result = super().write(vals)
+        if retiring:
+            retiring._retire_campaigns()
+        return result
+
+    def _retire_campaigns(self):
+        """The campaigns greeting these retired (archived) occasions are archived with them (a note in their
+        chatter, planned touches skipped as retired); restored, they plan nothing while the occasion is
+        archived (crm.care.campaign._get_source_sql)."""
+        # sudo: whoever retires the occasion retires the campaigns on it, of every company that uses it
+        campaigns = (
+            self.env["crm.care.campaign"].sudo().search([("kind", "=", "occasion"), ("occasion_id", "in", self.ids)])
+        )
+        for campaign in campaigns:
+            campaign.message_post(
+                body=self.env._("Archived with its occasion %(occasion)s.", occasion=campaign.occasion_id.display_name)
+            )
+        campaigns.write({"active": False})
+
     def action_view_campaigns(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_care_campaign_action")

@@ -496,7 +496,8 @@ class CrmCareTouch(models.Model):
         """A fresh invitation (survey.user_input) per touch, mailed from the campaign's company.
 
         A closed (archived) survey sends nothing: its touches are skipped (`survey_closed`); a survey
-        Odoo refuses to send (no question...) fails its touches with Odoo's message.
+        Odoo refuses to send (no question...) fails its touches with Odoo's message; a survey requiring a login
+        (without external signup) fails the touches of contacts without a user account.
         """
         survey = self.step_id.survey_id.sudo()
         try:
@@ -507,6 +508,21 @@ class CrmCareTouch(models.Model):
             else:
                 self._mark_skipped("survey_closed", error.args[0])
             return
+        if survey.users_login_required and not survey.users_can_signup:
+            # as Odoo's invitation wizard: a contact without a user account could not open the survey
+            no_account = self.filtered(lambda touch: not touch.partner_id.sudo().user_ids)
+            for touch in no_account:
+                touch._mark_failed(
+                    self.env._(
+                        "The survey %(survey)s requires a login and %(contact)s has no user account: give the "
+                        "contact a portal account or allow external signup.",
+                        survey=survey.title,
+                        contact=touch.partner_id.display_name,
+                    )
+                )
+            self -= no_account
+            if not self:
+                return
         template = self.env.ref("survey.mail_template_user_input_invite", raise_if_not_found=False)
         company = self.env.company
         for lang, touches in self.grouped(lambda t: t.partner_id.lang or "en_US").items():

@@ -65,6 +65,7 @@ class CrmLifecycleStage(models.Model):
         result = super().write(vals)
         if retiring:
             retiring._release_customers()
+            retiring._retire_campaigns()
         return result
 
     def _release_customers(self):
@@ -86,6 +87,20 @@ class CrmLifecycleStage(models.Model):
         if partners:
             partners.write({"lifecycle_locked": False, "lifecycle_lock_reason": False})
             partners._lifecycle_refresh(reason="stage_retired")
+
+    def _retire_campaigns(self):
+        """The campaigns greeting customers entering these retired stages are archived with them (their
+        planned touches skipped as retired, planned up to today); restored, they plan nothing while the stage
+        is archived (crm.care.campaign._get_source_sql)."""
+        # sudo: the manager retiring the stage retires every campaign on it, of whatever company.
+        campaigns = (
+            self.env["crm.care.campaign"].sudo().search([("kind", "=", "stage_entry"), ("stage_id", "in", self.ids)])
+        )
+        for campaign in campaigns:
+            campaign.message_post(
+                body=self.env._("Archived with its lifecycle stage %(stage)s.", stage=campaign.stage_id.display_name)
+            )
+            campaign.write({"active": False, "date_last_planned": campaign.company_id._get_lifecycle_today()[0]})
 
     @api.model
     def _get_stage_ids_by_code(self):

@@ -90,6 +90,17 @@ class CrmSegment(models.Model):
         self.ensure_one()
         owner = self.user_id or self.env.ref("base.user_root")
         companies = self.company_id or owner.company_ids
+        if companies - owner.sudo().company_ids:
+            # the owner left the segment's company after the segment was saved (else refused by check_company)
+            raise UserError(
+                self.env._(
+                    "Segment %(segment)s is evaluated as its owner %(owner)s, who no longer works in %(company)s: "
+                    "choose another owner.",
+                    segment=self.display_name,
+                    owner=owner.display_name,
+                    company=self.company_id.display_name,
+                )
+            )
         return self.env(
             user=owner,
             su=False,
@@ -99,8 +110,8 @@ class CrmSegment(models.Model):
     def _get_today(self):
         """The segment's "today": the date of its company (else of its owner's company)."""
         self.ensure_one()
-        env = self._get_eval_env()
-        return (self.company_id or env.user.company_id).with_env(env)._get_lifecycle_today()[0]
+        owner = self.user_id or self.env.ref("base.user_root")
+        return (self.company_id or owner.sudo().company_id)._get_lifecycle_today()[0]
 
     def _get_domain_eval_context(self):
         """Names the domain may use: context_today() (the segment's today), datetime, timedelta,

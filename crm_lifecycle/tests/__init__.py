@@ -3,6 +3,8 @@ from . import test_lifecycle_metrics
 from . import test_lifecycle_currency_without_rate
 from . import test_lifecycle_refresh
 from . import test_lifecycle_lock
+from . import test_lifecycle_stage_retired_campaign
+from . import test_care_occasion_retired
 from . import test_lifecycle_stage_retired
 from . import test_lifecycle_settings
 from . import test_lifecycle_performance
@@ -21,6 +23,7 @@ from . import test_care_config_features
 from . import test_lifecycle_merge
 from . import test_lifecycle_lock_access
 from . import test_segment_owner
+from . import test_segment_owner_company
 from . import test_segment_retire
 from . import test_multi_company
 from . import test_purchase_ledger

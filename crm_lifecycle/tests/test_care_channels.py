@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sms.tests.common import MockSMS
 
@@ -78,6 +78,24 @@ class TestCareChannels(CareCase, MockSMS):
         self.assertEqual(touch.state, "failed")
         self.assertIn("no questions", touch.error_message)
         self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", partner.ids)]))
+
+    def test_survey_made_to_require_a_login_later_fails_for_contacts_without_an_account(self):
+        guest = self._customer("No Account")
+        member = new_test_user(self.env, "survey_portal", groups="base.group_portal", name="Has Account").partner_id
+        campaign = self._survey_campaign()
+        # The survey's owner ticks Require Login after the step was saved (the step's own check passed).
+        self.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2b")
+        self.survey.users_login_required = True
+        for partner in (guest, member):
+            self._order(partner, self.TODAY)
+        self._run_care(self._days_ago(-1))
+        touches = {touch.partner_id: touch for touch in self._touches(campaign)}
+        self.assertEqual(touches[guest].state, "failed")
+        self.assertIn("requires a login and No Account has no user account", touches[guest].error_message)
+        self.assertFalse(touches[guest].survey_user_input_id)
+        self.assertFalse(self._mail(touches[guest]))
+        self.assertEqual(touches[member].state, "done", "a contact with an account is invited")
+        self.assertTrue(touches[member].survey_user_input_id)
 
     def test_survey_invitation_comes_from_the_campaign_s_company(self):
         company_b = self.env["res.company"].create({"name": "Survey Sister", "email": "survey@sister.example.com"})

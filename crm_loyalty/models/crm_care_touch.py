@@ -42,12 +42,19 @@ class CrmCareTouch(models.Model):
     def _care_execute_issue_coupon(self):
         """Issue one coupon per due touch of one step (self), reserved to the touch's customer, through Odoo's
         coupon generation (loyalty.generate.wizard: the card, its "issued" history line and the program's mail
-        on creation). A program of another company than the touches' is refused (UserError: the touches fail)."""
+        on creation). A program of another company than the touches', or an archived one, is refused (UserError: the
+        touches fail)."""
         touches = self.filtered(lambda touch: not touch.loyalty_card_id)
         step = self.step_id
         step.ensure_one()
         program = step.coupon_program_id
         company = self.company_id[:1] or self.env.company
+        if not program.active:  # a step restored after its program was archived
+            raise UserError(
+                self.env._(
+                    "The coupon program %(program)s is archived: its coupons cannot be used.", program=program.name
+                )
+            )
         if program.company_id and program.company_id != company:
             raise UserError(
                 self.env._(

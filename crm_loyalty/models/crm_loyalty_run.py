@@ -310,11 +310,13 @@ class CrmLoyaltyRun(models.Model):
 
         A member whose values changed since the run was prepared (an order upgraded her, a manager set her
         tier) is not given the line's older values: she is evaluated again now (`_loyalty_refresh`), so a
-        run never moves a tier more than one step below the current one, nor clears a lock it did not set.
+        run never moves a tier more than one step below the current one, nor clears a lock it did not set. So
+        is a member whose prepared tier was retired in between (`_get_retired_tier_partner_ids`).
         """
         partners = self.env["res.partner"]
         partners.flush_model()
         stale = self._get_stale_partner_ids(chunk, VERSION_COLUMNS)
+        stale += [partner_id for partner_id in self._get_retired_tier_partner_ids(chunk) if partner_id not in stale]
         if initial:
             counts = self._apply_chunk_initial(chunk, stale)
         else:
@@ -338,6 +340,24 @@ class CrmLoyaltyRun(models.Model):
         if stale:
             partners.browse(stale)._loyalty_refresh()
         return counts[0] + len(stale), counts[1], counts[2]
+
+    def _get_retired_tier_partner_ids(self, chunk):
+        """Partners of the chunk's lines whose prepared tier was retired since the run was prepared (archived, or
+        moved to another company than the line's): evaluated again, never moved into a retired tier."""
+        self.env["crm.loyalty.tier"].flush_model(["active", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id
+                     FROM crm_loyalty_run_line l
+                     JOIN crm_loyalty_tier t ON t.id = l.loyalty_tier_id
+                    WHERE l.run_id = %s AND l.chunk = %s
+                      AND (NOT t.active
+                           OR (t.company_id IS NOT NULL AND t.company_id IS DISTINCT FROM l.company_id))""",
+                self.id,
+                chunk,
+            )
+        )
+        return [partner_id for (partner_id,) in self.env.cr.fetchall()]
 
     def _write_partners_from_lines(self, chunk, columns, stale=()):
         """Copy `columns` of the chunk's run lines onto their members (one UPDATE), but for the `stale`

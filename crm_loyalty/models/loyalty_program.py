@@ -31,3 +31,26 @@ class LoyaltyProgram(models.Model):
                         company=company.name,
                     )
                 )
+
+    def write(self, vals):
+        retiring = self.filtered("active") if vals.get("active") is False else self.browse()
+        result = super().write(vals)
+        if retiring:
+            retiring._retire_care_steps()
+        return result
+
+    def _retire_care_steps(self):
+        """The campaign steps issuing coupons of these archived programs are archived with them (a coupon of an
+        archived program is refused at checkout): their planned touches are skipped as retired and a note in
+        the campaign's chatter says why."""
+        # sudo: whoever archives the program in the Loyalty app retires the Customer Care steps that issue it
+        steps = self.env["crm.care.step"].sudo().search([("coupon_program_id", "in", self.ids)])
+        for campaign, campaign_steps in steps.grouped("campaign_id").items():
+            programs = campaign_steps.coupon_program_id
+            campaign.message_post(
+                body=self.env._(
+                    "Its coupon steps were archived with their loyalty program %(programs)s.",
+                    programs=", ".join(programs.mapped("name")),
+                )
+            )
+        steps.write({"active": False})

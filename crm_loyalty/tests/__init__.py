@@ -4,6 +4,7 @@ from . import test_loyalty_config
 from . import test_loyalty_currency_without_rate
 from . import test_loyalty_coupon_step
 from . import test_loyalty_coupon_step_channel
+from . import test_loyalty_coupon_step_retired
 from . import test_loyalty_expiry
 from . import test_loyalty_expiry_concurrency
 from . import test_loyalty_performance
@@ -22,3 +23,4 @@ from . import test_loyalty_assignment
 from . import test_loyalty_purchase_ledger
 from . import test_loyalty_points_follow_returns
 from . import test_loyalty_time_zone
+from . import test_loyalty_run_tier_retired
