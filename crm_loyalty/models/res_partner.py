@@ -90,13 +90,19 @@ class ResPartner(models.Model):
         compute="_compute_loyalty_tier_history_count", string="Tier Moves", groups="base.group_user"
     )
 
+    @api.depends_context("allowed_company_ids")
     def _compute_loyalty_points_shortfall(self):
         entities = self.commercial_partner_id
         totals = dict(
             self.env["loyalty.card"]
             .sudo()
             ._read_group(
-                [("partner_id.commercial_partner_id", "in", entities.ids), ("crm_loyalty_points_shortfall", ">", 0)],
+                [
+                    ("partner_id.commercial_partner_id", "in", entities.ids),
+                    ("crm_loyalty_points_shortfall", ">", 0),
+                    # sudo reads every company's cards: keep those of the companies the user works in
+                    ("company_id", "in", [*self.env.companies.ids, False]),
+                ],
                 ["partner_id"],
                 ["crm_loyalty_points_shortfall:sum"],
             )

@@ -70,3 +70,16 @@ class TestLoyaltyMultiCompany(LoyaltyCase):
         self.assertFalse(customer_a.loyalty_tier_id)
         Wizard.create({"partner_id": customer_a.id, "tier_id": self.gold.id, "reason": "Friend"}).action_apply()
         self.assertEqual(customer_a.loyalty_tier_id, self.gold, "a shared tier is fine")
+
+    def test_points_shortfall_of_a_shared_contact_counts_the_user_s_companies_only(self):
+        shared = self._customer("Shared Member")  # a contact without company: member in both companies
+        program_b = self.env["loyalty.program"].create(
+            {"name": "B Club", "program_type": "loyalty", "company_id": self.company_b.id}
+        )
+        card_b = self.env["loyalty.card"].create({"program_id": program_b.id, "partner_id": shared.id})
+        card_b.crm_loyalty_points_shortfall = 40  # what a refund left unpaid on B's card
+        self.assertEqual(shared.with_user(self.manager_a).loyalty_points_shortfall, 0)
+        both = (self.company | self.company_b).ids
+        self.assertEqual(
+            shared.with_user(self.manager_ab).with_context(allowed_company_ids=both).loyalty_points_shortfall, 40
+        )
