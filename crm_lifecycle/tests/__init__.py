@@ -12,3 +12,4 @@ from . import test_care_execution
 from . import test_care_concurrency
 from . import test_care_tour
 from . import test_care_catch_up
+from . import test_readme_reports
