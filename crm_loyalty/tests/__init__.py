@@ -8,3 +8,4 @@ from . import test_loyalty_performance
 from . import test_loyalty_portal
 from . import test_loyalty_run
 from . import test_loyalty_tiers
+from . import test_readme_benefits
