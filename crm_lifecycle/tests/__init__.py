@@ -14,3 +14,4 @@ from . import test_care_tour
 from . import test_care_catch_up
 from . import test_readme_reports
 from . import test_readme_care_reports
+from . import test_readme_rfm

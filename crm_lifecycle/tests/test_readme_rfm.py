@@ -1,0 +1,27 @@
+"""README promise: F and M score the orders of the last `rfm_window_days` (730) only."""
+
+from odoo.tests import tagged
+
+from .common import LifecycleCase
+
+
+@tagged("post_install", "-at_install")
+class TestReadmeRfmWindow(LifecycleCase):
+    def test_frequency_and_monetary_count_only_the_window(self):
+        old_faithful = self._customer("Old Faithful")
+        for age in (900, 850, 800, 760):
+            self._order(old_faithful, self._days_ago(age), amount=1000)
+        self._order(old_faithful, self._days_ago(10), amount=100)
+        recent = self._customer("Recent")
+        for age in (300, 10):
+            self._order(recent, self._days_ago(age), amount=150)
+        self._run_cron()
+        self.assertEqual(old_faithful.order_count, 5, "every order still counts as an order")
+        self.assertEqual(old_faithful.total_revenue, 4100)
+        # In the window: Old Faithful 1 order / 100, Recent 2 orders / 300 -> cume_dist 1/2 and 2/2.
+        self.assertEqual((old_faithful.rfm_frequency_score, recent.rfm_frequency_score), (3, 5))
+        self.assertEqual((old_faithful.rfm_monetary_score, recent.rfm_monetary_score), (3, 5))
+        self.company.rfm_window_days = 1000
+        self._run_cron(self._days_ago(-1))
+        self.assertEqual((old_faithful.rfm_frequency_score, recent.rfm_frequency_score), (5, 3), "a wider window")
+        self.assertEqual((old_faithful.rfm_monetary_score, recent.rfm_monetary_score), (5, 3))
