@@ -15,3 +15,4 @@ from . import test_care_catch_up
 from . import test_readme_reports
 from . import test_readme_care_reports
 from . import test_readme_rfm
+from . import test_readme_demo
