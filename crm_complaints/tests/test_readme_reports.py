@@ -86,8 +86,10 @@ class TestReadmeComplaintReports(ReadmeViewMixin, ComplaintCase):
 
     def test_root_cause_pareto(self):
         action = self._menu_action("crm_complaints.crm_complaint_cause_report_menu", self.agent)
-        rows = self.env[action["res_model"]].with_user(self.agent).search(
-            self._action_domain(action, MONDAY.date(), self.agent), order="rank"
+        rows = (
+            self.env[action["res_model"]]
+            .with_user(self.agent)
+            .search(self._action_domain(action, MONDAY.date(), self.agent), order="rank")
         )
         self.assertEqual(
             [(row.cause_id, row.complaint_count, row.share, row.cumulative_share) for row in rows],

@@ -10,7 +10,8 @@ figures against the data it created, so a broken view, action, filter or aggrega
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
-from odoo.tools.safe_eval import datetime as safe_datetime, safe_eval
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import safe_eval
 
 
 class ReadmeViewMixin:

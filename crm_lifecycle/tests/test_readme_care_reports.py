@@ -64,8 +64,10 @@ class TestReadmeCareReports(ReadmeViewMixin, CareCase):
         self.assertEqual(action["view_mode"], "list,calendar,form")
         calendar = self._view_arch("res.partner", "calendar", self.salesman, self._action_view_id(action, "calendar"))
         self.assertEqual(calendar.get("date_start"), "next_birthday")
-        listed = self.env["res.partner"].with_user(self.salesman).search(
-            self._action_domain(action, self.TODAY, self.salesman)
+        listed = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .search(self._action_domain(action, self.TODAY, self.salesman))
         )
         ours = today | in_30 | in_31 | yesterday
         self.assertEqual(listed & ours, today | in_30)

@@ -39,9 +39,7 @@ class TestReadmeReports(ReadmeViewMixin, LifecycleCase):
     def setUp(self):
         super().setUp()
         self._run_cron()
-        self.customers = (
-            self.new_a | self.new_b | self.company_customer | self.at_risk | self.churned | self.prospect
-        )
+        self.customers = self.new_a | self.new_b | self.company_customer | self.at_risk | self.churned | self.prospect
 
     def test_stages_of_the_fixture(self):
         self.assertEqual(
@@ -88,11 +86,7 @@ class TestReadmeReports(ReadmeViewMixin, LifecycleCase):
         }
         form = self._view_arch("res.partner", "form", self.salesman)
         page = form.find(".//page[@name='crm_lifecycle']")
-        metrics = {
-            field.get("name")
-            for group in page.iter("group")
-            for field in group.findall("field")
-        }
+        metrics = {field.get("name") for group in page.iter("group") for field in group.findall("field")}
         self.assertGreaterEqual(len(metrics), 12, "the Customer Value tab shows the metrics")
         for metric in metrics:
             self.assertIn(columns.get(metric), ("show", "hide"), f"{metric} is an optional column of the list")
@@ -172,8 +166,10 @@ class TestReadmeReports(ReadmeViewMixin, LifecycleCase):
         self.assertEqual(form.order_count, 1)
         self.assertTrue(form.customer_lifetime_value > 0)
         self.assertTrue(form.rfm_segment)
-        history = self.env["crm.lifecycle.history"].with_user(self.salesman).search(
-            self.company_customer.with_user(self.salesman).action_view_lifecycle_history()["domain"]
+        history = (
+            self.env["crm.lifecycle.history"]
+            .with_user(self.salesman)
+            .search(self.company_customer.with_user(self.salesman).action_view_lifecycle_history()["domain"])
         )
         self.assertEqual(history.to_stage_id, self.stage["new"], "the Stage Moves button lists its moves")
         self.assertEqual(self.company_customer.lifecycle_history_count, 1)
@@ -232,7 +228,11 @@ class TestReadmeReports(ReadmeViewMixin, LifecycleCase):
         # A line added to the confirmed order: the nightly refresh or Refresh now picks the amount up.
         with freeze_time(datetime(2026, 6, 15, 9)):
             order.write(
-                {"order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 800})]}
+                {
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 800})
+                    ]
+                }
             )
         server_action = self.env.ref("crm_lifecycle.res_partner_action_lifecycle_refresh")
         self.assertEqual(server_action.binding_model_id.model, "res.partner", "in the Action menu of customers")

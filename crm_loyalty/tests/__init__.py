@@ -9,3 +9,4 @@ from . import test_loyalty_portal
 from . import test_loyalty_run
 from . import test_loyalty_tiers
 from . import test_readme_benefits
+from . import test_readme_demo

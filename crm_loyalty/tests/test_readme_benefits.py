@@ -135,7 +135,9 @@ class TestReadmeBenefits(ReadmeViewMixin, LoyaltyCase):
             "tier x tier: where members came from and went to",
         )
         revenue = self._menu_action("crm_loyalty.crm_loyalty_revenue_menu", self.salesman)
-        by_tier = self._grid(revenue, self.salesman, self._day(self.WINDOW + 1), extra_domain=[("id", "in", (up | down).ids)])
+        by_tier = self._grid(
+            revenue, self.salesman, self._day(self.WINDOW + 1), extra_domain=[("id", "in", (up | down).ids)]
+        )
         self.assertEqual(
             {key: (value["__count"], value["total_revenue"]) for key, value in by_tier.items()},
             {(self.gold.id,): (1, 26000.0), (self.silver.id,): (1, 21000.0)},
