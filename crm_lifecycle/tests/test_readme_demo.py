@@ -20,6 +20,8 @@ class TestReadmeDemo(LifecycleCase):
         loyal = self._customer("Loyal Demo")
         for age in (100, 50, 10):
             self._order(loyal, self._days_ago(age), amount=100)
+        active = self._customer("Active, Not Champion")
+        self._order(active, self._days_ago(100), amount=100)
         at_risk_rich = self._customer("At Risk Rich")
         self._order(at_risk_rich, self._days_ago(200), amount=5000)
         at_risk_poor = self._customer("At Risk Poor")
@@ -30,7 +32,8 @@ class TestReadmeDemo(LifecycleCase):
         self._order(before_quarter, date(2026, 3, 30), amount=50)
         self._run_cron()
         self._load_demo("data/crm_segment_demo.xml")
-        ours = loyal | at_risk_rich | at_risk_poor | newcomer | before_quarter
+        self.assertEqual((active.lifecycle_stage_id.code, active.rfm_segment != "champion"), ("active", True))
+        ours = active | loyal | at_risk_rich | at_risk_poor | newcomer | before_quarter
         expected = {
             "crm_lifecycle.segment_vip": loyal,
             "crm_lifecycle.segment_at_risk_valuable": at_risk_rich,
