@@ -35,7 +35,7 @@ class TestReadmeDemo(LifecycleCase):
         self.assertEqual((active.lifecycle_stage_id.code, active.rfm_segment != "champion"), ("active", True))
         ours = active | loyal | at_risk_rich | at_risk_poor | newcomer | before_quarter
         expected = {
-            "crm_lifecycle.segment_vip": loyal,
+            "crm_lifecycle.segment_vip": loyal | ours.filtered(lambda p: p.rfm_segment == "champion"),
             "crm_lifecycle.segment_at_risk_valuable": at_risk_rich,
             "crm_lifecycle.segment_new_this_quarter": newcomer,
         }
@@ -44,4 +44,7 @@ class TestReadmeDemo(LifecycleCase):
             with freeze_time(self.TODAY):
                 segment.action_refresh()
             self.assertEqual(segment.member_ids.partner_id & ours, members, segment.name)
-        self.assertEqual(self.env.ref("crm_lifecycle.segment_vip").name, "VIP")
+        vip = self.env.ref("crm_lifecycle.segment_vip")
+        self.assertEqual(vip.name, "VIP")
+        self.assertIn(loyal, vip.member_ids.partner_id)
+        self.assertNotIn(active, vip.member_ids.partner_id, "active, not a champion: not a VIP")
