@@ -25,3 +25,12 @@ class TestReadmeRfmWindow(LifecycleCase):
         self._run_cron(self._days_ago(-1))
         self.assertEqual((old_faithful.rfm_frequency_score, recent.rfm_frequency_score), (5, 3), "a wider window")
         self.assertEqual((old_faithful.rfm_monetary_score, recent.rfm_monetary_score), (5, 3))
+
+    def test_retention_is_one_half_without_customers_of_the_year_before_last(self):
+        for name in ("Fresh 1", "Fresh 2"):
+            self._order(self._customer(name), self._days_ago(30), amount=1000)
+        self._run_cron()
+        self.assertEqual(self.company.clv_retention_estimate, 0.5)
+        fresh = self.env["res.partner"].search([("name", "=", "Fresh 1")])
+        q = 0.5 / 1.1
+        self.assertAlmostEqual(fresh.customer_lifetime_value, 1000 * 0.3 * sum(q**t for t in range(5)), places=2)

@@ -2,7 +2,10 @@
 multiplier, the card history line's text, no email on joining at the lowest tier, the
 Members kanban/list/filters, Tier Moves, Tier Migration, Revenue by Tier, the Membership tab and the crons."""
 
+from datetime import date, datetime, time
 from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
@@ -33,6 +36,29 @@ class TestReadmeBenefits(ReadmeViewMixin, LoyaltyCase):
         self.assertEqual(form.partner_loyalty_tier_id, self.gold)
         line = partner.loyalty_member_card_id.history_ids.filtered(lambda h: h.order_id == order.id)
         self.assertEqual(line.description, f"Order {order.name} (Gold tier: points ×1.5)")
+
+    def _earn(self, partner, on, amount):
+        """An order confirmed on day `on`: its card history line is dated by the transaction clock too."""
+        moment = datetime.combine(on, time(10))
+        with patch.object(self.env.cr, "now", lambda: moment):
+            return self._order(partner, on, amount=amount)
+
+    def test_points_expire_oldest_first_with_the_card_line_text(self):
+        self.company.loyalty_points_validity_months = 12
+        partner = self._customer("Saver")
+        self._earn(partner, date(2026, 2, 1), 300)
+        self._earn(partner, date(2026, 5, 1), 200)
+        card = partner.loyalty_member_card_id
+        self.assertEqual(card.points, 500)
+        with freeze_time(date(2027, 1, 31)), self._no_commit():
+            self.env["loyalty.card"]._cron_expire_loyalty_points()
+        self.assertEqual(card.points, 500, "nothing is older than 12 months yet")
+        with freeze_time(date(2027, 2, 1)), self._no_commit():
+            self.env["loyalty.card"]._cron_expire_loyalty_points()
+        self.env.invalidate_all()
+        self.assertEqual(card.points, 200, "the oldest lot expired, the newer one is left")
+        line = card.history_ids.filtered("crm_loyalty_expiry_date")
+        self.assertEqual((line.used, line.description), (300, "Points earned up to 2026-02-01 expired"))
 
     def test_no_email_on_joining_the_lowest_tier_but_on_moves_up_and_down(self):
         partner = self._customer("Gentle Landing")
