@@ -1,4 +1,8 @@
-"""README promise: F and M score the orders of the last `rfm_window_days` (730) only."""
+"""README promises of RFM and lifetime value: F and M score the orders of the last `rfm_window_days` (730) only;
+the retention estimate falls back to 0.5; the worked example's figures are the formula's."""
+
+import re
+from pathlib import Path
 
 from odoo.tests import tagged
 
@@ -34,3 +38,15 @@ class TestReadmeRfmWindow(LifecycleCase):
         fresh = self.env["res.partner"].search([("name", "=", "Fresh 1")])
         q = 0.5 / 1.1
         self.assertAlmostEqual(fresh.customer_lifetime_value, 1000 * 0.3 * sum(q**t for t in range(5)), places=2)
+
+    def test_the_worked_example_in_the_readmes_is_the_formula(self):
+        """Each README shows the terms m * q^t with 4 digits and their sum: they must be the formula's."""
+        m, q = 1000 * 0.30, 0.60 / 1.10
+        terms = [m * q**t for t in range(5)]
+        repository = Path(__file__).resolve().parents[2]
+        for readme in (repository / "README.md", repository / "crm_lifecycle" / "README.md"):
+            line = re.search(r"CLV = ([0-9.+ ]+) = \*\*([0-9.]+)\*\*", readme.read_text())
+            self.assertTrue(line, f"{readme} shows the worked example")
+            shown = [float(term) for term in line.group(1).split("+")]
+            self.assertEqual(shown, [round(term, 4) for term in terms], readme)
+            self.assertEqual(float(line.group(2)), round(sum(terms), 4), readme)
