@@ -1,7 +1,7 @@
 {
     "name": "CRM Care: Loyalty Tiers",
     "summary": "Membership tiers with upgrade and downgrade rules and benefits, on Odoo's Loyalty app",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.0.1",
     "category": "Sales/CRM",
     "author": "CRM Care",
     "website": "https://github.com/crm-care/crm-care",
@@ -27,6 +27,11 @@
     "demo": [
         "data/crm_loyalty_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_loyalty/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "_post_init_hook",
     "installable": True,
 }

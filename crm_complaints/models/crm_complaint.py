@@ -10,6 +10,7 @@ from odoo.tools import SQL, float_compare, format_list, split_every
 from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
 
+from ..tools.complaint_attachment import get_max_size_mb, sort_attachments
 from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
 
 _logger = logging.getLogger(__name__)
@@ -54,7 +55,6 @@ AT_RISK_SHARE = 0.2  # at risk when less than this share of the allowed working 
 REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution reopens the complaint
 LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
 ESCALATION_CHUNK = 1000
-DEFAULT_ATTACHMENT_MAX_MB = 25
 # Headers by which mail robots (out-of-office, autoresponders, mailing lists, bounces) say so:
 # RFC 3834 Auto-Submitted (anything but "no"), the de facto X-Autoreply / X-Autorespond, Precedence
 # bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies.
@@ -69,6 +69,7 @@ class CrmComplaint(models.Model):
     _order = "priority desc, id desc"
     _primary_email = "email_from"
     _mail_post_access = "read"
+    _check_company_auto = True
 
     # ------------------------------------------------------------------
     # Fields
@@ -82,15 +83,21 @@ class CrmComplaint(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
     commercial_partner_id = fields.Many2one(
-        "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company"
+        "res.partner",
+        compute="_compute_commercial_partner_id",
+        store=True,
+        index=True,
+        string="Customer Company",
+        help="The customer's company when the complaint was made (or its customer changed): kept when the contact "
+        "later moves to another company, so that company's portal users do not see it.",
     )
     email_from = fields.Char(
         string="Email", compute="_compute_contact", store=True, readonly=False, help="Where replies go."
     )
     phone = fields.Char(compute="_compute_contact", store=True, readonly=False)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
-    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True)
-    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
+    category_id = fields.Many2one("crm.complaint.category", index=True, tracking=True, check_company=True)
+    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True, groups="base.group_user")
     priority = fields.Selection(PRIORITIES, default="0", index=True, help="Raised by each escalation.")
     stage_id = fields.Many2one(
         "crm.complaint.stage",
@@ -110,59 +117,100 @@ class CrmComplaint(models.Model):
         tracking=True,
         domain=[("share", "=", False)],
         default=lambda self: self.env.user if not self.env.user.share else False,
+        check_company=True,
     )
     team_id = fields.Many2one(
-        "crm.complaint.team", index=True, tracking=True, default=lambda self: self._default_team()
+        "crm.complaint.team",
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_team(),
+        check_company=True,
+        groups="base.group_user",
     )
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sales Order",
         index="btree_not_null",
+        check_company=True,
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
     )
-    product_id = fields.Many2one("product.product")
+    product_id = fields.Many2one("product.product", check_company=True)
     description = fields.Html()
     care_touch_id = fields.Many2one(
         "crm.care.touch",
         ondelete="set null",
         readonly=True,
+        check_company=True,
         help="The follow-up (campaign touch) whose outcome this complaint is.",
+        groups="base.group_user",
     )
-    cause_id = fields.Many2one("crm.complaint.cause", string="Root Cause", index=True, tracking=True)
+    cause_id = fields.Many2one(
+        "crm.complaint.cause", string="Root Cause", index=True, tracking=True, groups="base.group_user"
+    )
     resolution = fields.Html()
 
     # SLA
-    sla_policy_id = fields.Many2one("crm.complaint.sla", string="SLA Policy", readonly=True, copy=False)
-    response_deadline = fields.Datetime(readonly=True, copy=False)
+    sla_policy_id = fields.Many2one(
+        "crm.complaint.sla",
+        string="SLA Policy",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        groups="base.group_user",
+    )
+    response_deadline = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     resolve_deadline = fields.Datetime(string="Resolution Deadline", readonly=True, copy=False)
-    response_risk_date = fields.Datetime(readonly=True, copy=False, help="When less than 20% of the time is left.")
-    resolve_risk_date = fields.Datetime(readonly=True, copy=False)
+    response_risk_date = fields.Datetime(
+        readonly=True, copy=False, help="When less than 20% of the time is left.", groups="base.group_user"
+    )
+    resolve_risk_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     response_escalation_date = fields.Datetime(
-        readonly=True, copy=False, help="Breached by the allowed time again: second escalation level."
+        readonly=True,
+        copy=False,
+        help="Breached by the allowed time again: second escalation level.",
+        groups="base.group_user",
     )
-    resolve_escalation_date = fields.Datetime(readonly=True, copy=False)
-    sla_paused_since = fields.Datetime(readonly=True, copy=False)
+    resolve_escalation_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
+    sla_paused_since = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     sla_paused_hours = fields.Float(
-        string="Paused Working Hours", readonly=True, copy=False, help="Working hours spent waiting or resolved."
+        string="Paused Working Hours",
+        readonly=True,
+        copy=False,
+        help="Working hours spent waiting or resolved.",
+        groups="base.group_user",
     )
-    first_response_date = fields.Datetime(readonly=True, copy=False)
+    first_response_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     resolved_date = fields.Datetime(readonly=True, copy=False)
     closed_date = fields.Datetime(readonly=True, copy=False)
     first_response_hours = fields.Float(
-        string="First Response (Working Hours)", readonly=True, copy=False, aggregator="avg"
+        string="First Response (Working Hours)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="base.group_user",
     )
-    resolution_hours = fields.Float(string="Resolution (Working Hours)", readonly=True, copy=False, aggregator="avg")
+    resolution_hours = fields.Float(
+        string="Resolution (Working Hours)", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
     sla_status = fields.Selection(
-        SLA_STATUSES, string="SLA Status", compute="_compute_sla_status", store=True, index=True, copy=False
+        SLA_STATUSES,
+        string="SLA Status",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+        copy=False,
+        groups="base.group_user",
     )
-    sla_countdown = fields.Char(string="Deadline", compute="_compute_sla_countdown")
-    escalation_level = fields.Integer(readonly=True, copy=False, default=0)
+    sla_countdown = fields.Char(string="Deadline", compute="_compute_sla_countdown", groups="base.group_user")
+    escalation_level = fields.Integer(readonly=True, copy=False, default=0, groups="base.group_user")
 
-    compensation_ids = fields.One2many("crm.complaint.compensation", "complaint_id", string="Compensations")
-    compensation_count = fields.Integer(compute="_compute_compensation_count")
-    followup_date = fields.Date(string="Follow-up Visit", copy=False)
-    followup_result = fields.Text(string="Follow-up Result", copy=False)
-    reopen_count = fields.Integer(readonly=True, copy=False, default=0)
+    compensation_ids = fields.One2many(
+        "crm.complaint.compensation", "complaint_id", string="Compensations", groups="base.group_user"
+    )
+    compensation_count = fields.Integer(compute="_compute_compensation_count", groups="base.group_user")
+    followup_date = fields.Date(string="Follow-up Visit", copy=False, groups="base.group_user")
+    followup_result = fields.Text(string="Follow-up Result", copy=False, groups="base.group_user")
+    reopen_count = fields.Integer(readonly=True, copy=False, default=0, groups="base.group_user")
 
     _stage_priority_idx = models.Index("(stage_id, priority DESC, id DESC)")
     # the escalation cron looks only at running complaints whose moment has come
@@ -222,6 +270,11 @@ class CrmComplaint(models.Model):
                 complaint.email_from = complaint.partner_id.email
             if complaint.partner_id.phone and not complaint.phone:
                 complaint.phone = complaint.partner_id.phone
+
+    @api.depends("partner_id")  # not partner_id.commercial_partner_id: a contact moving on leaves it here
+    def _compute_commercial_partner_id(self):
+        for complaint in self:
+            complaint.commercial_partner_id = complaint.partner_id.commercial_partner_id
 
     def _compute_display_name(self):
         for complaint in self:
@@ -383,6 +436,8 @@ class CrmComplaint(models.Model):
             vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.complaint") or "/"
             if vals.get("team_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["crm.complaint.team"].browse(vals["team_id"]).company_id.id
+            elif vals.get("company_id") and "team_id" not in vals:  # a team of the complaint's company
+                vals["team_id"] = self.with_company(company).sudo()._default_team().id
         complaints = super().create(vals_list)
         complaints._apply_sla()
         complaints._handle_state_transitions(dict.fromkeys(complaints.ids, "new"))
@@ -712,11 +767,24 @@ class CrmComplaint(models.Model):
         ends) lands in the leader's activity menu, not as hundreds of mails.
         """
         summary = self.env._("SLA breached: escalation")
-        for user, complaints in self.grouped(lambda c: c.team_id.leader_id or c.user_id).items():
+        for user, complaints in self.grouped(lambda c: c._get_escalation_user()).items():
             if user:
                 complaints.with_context(mail_activity_quick_update=True).activity_schedule(
                     "crm_complaints.mail_activity_type_complaint_escalation", summary=summary, user_id=user.id
                 )
+
+    def _get_escalation_user(self):
+        """Who gets the escalation: CRM Care's assignment chain (res.users._crm_care_get_assignee) from the
+        team leader, then the complaint's owner, then Customer Care managers; active and allowed in the
+        complaint's company."""
+        self.ensure_one()
+        return self.env["res.users"]._crm_care_get_assignee(self.company_id, self.team_id.leader_id, self.user_id)
+
+    def _get_followup_user(self):
+        """Who follows the complaint up (visit after resolution, reopened complaint): the assignment chain
+        from the complaint's owner, then the team leader, then Customer Care managers."""
+        self.ensure_one()
+        return self.env["res.users"]._crm_care_get_assignee(self.company_id, self.user_id, self.team_id.leader_id)
 
     def _escalate_to_managers(self):
         managers = (
@@ -773,7 +841,7 @@ class CrmComplaint(models.Model):
         self.ensure_one()
         days = self.company_id.complaint_followup_days
         date = fields.Date.to_date(self.resolved_date or fields.Datetime.now()) + timedelta(days=days)
-        user = self.user_id or self.team_id.leader_id or self.env.user
+        user = self._get_followup_user()
         self.sudo().activity_schedule(
             "crm_complaints.mail_activity_type_complaint_followup",
             date_deadline=date,
@@ -790,11 +858,11 @@ class CrmComplaint(models.Model):
         stage = self._get_stage("in_progress")
         for complaint in self.sudo():
             vals = {"stage_id": stage.id}
-            leader = complaint.team_id.leader_id
-            if reason == "rating" and leader:
+            leader = complaint._get_escalation_user() if reason == "rating" else complaint.user_id.browse()
+            if leader:
                 vals["user_id"] = leader.id
             complaint.write(vals)
-            user = complaint.user_id or leader
+            user = complaint._get_followup_user()
             if user:
                 complaint.activity_schedule(
                     "mail.mail_activity_data_todo",
@@ -865,26 +933,31 @@ class CrmComplaint(models.Model):
         return super().message_new(msg_dict, custom_values=values)
 
     def message_post(self, **kwargs):
-        """Attachments above the size limit are not stored; a note says which, so that staff can ask again."""
+        """Files above the size limit (``crm_complaints.attachment_max_size_mb``) are not stored, nor, in an
+        incoming email, files that are not photos or PDFs (the portal form's rule); a note says which, so that
+        staff can ask the customer for another way to send them."""
         attachments = kwargs.get("attachments") or []
-        limit_mb = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_complaints.attachment_max_size_mb", DEFAULT_ATTACHMENT_MAX_MB)
-        )
-        too_big = [att for att in attachments if len(att[1] or b"") > limit_mb * 1024 * 1024]
-        if too_big:
-            kwargs["attachments"] = [att for att in attachments if att not in too_big]
+        incoming = kwargs.get("message_type") == "email"
+        kept, too_big, wrong_type = sort_attachments(self.env, attachments, check_type=incoming)
+        if too_big or wrong_type:
+            kwargs["attachments"] = kept
         message = super().message_post(**kwargs)
+        refused = []
         if too_big:
-            self._message_log(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Not stored, larger than %(limit)s MB: %(files)s. Ask the customer for another way to send them.",
-                    limit=limit_mb,
-                    files=format_list(self.env, [att[0] for att in too_big]),
+            refused.append(
+                self.env._(
+                    "Not stored, larger than %(limit)s MB: %(files)s.",
+                    limit=get_max_size_mb(self.env),
+                    files=format_list(self.env, too_big),
                 )
             )
+        if wrong_type:
+            refused.append(
+                self.env._("Not stored, not a photo or a PDF: %(files)s.", files=format_list(self.env, wrong_type))
+            )
+        if refused:
+            refused.append(self.env._("Ask the customer for another way to send them."))
+            self._message_log(body=Markup("<p>%s</p>") % " ".join(refused))
         return message
 
     @api.model

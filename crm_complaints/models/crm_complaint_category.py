@@ -9,10 +9,13 @@ class CrmComplaintCategory(models.Model):
     _parent_store = True
     _rec_name = "complete_name"
     _order = "complete_name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     complete_name = fields.Char(compute="_compute_complete_name", recursive=True, store=True)
-    parent_id = fields.Many2one("crm.complaint.category", string="Parent Category", index=True, ondelete="cascade")
+    parent_id = fields.Many2one(
+        "crm.complaint.category", string="Parent Category", index=True, ondelete="cascade", check_company=True
+    )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("crm.complaint.category", "parent_id", string="Subcategories")
     active = fields.Boolean(default=True)
@@ -23,6 +26,7 @@ class CrmComplaintCategory(models.Model):
         domain=[("model", "=", "crm.complaint")],
         help="Acknowledgement sent to the customer when a complaint of this category is created. Without "
         "one, the parent category's template is used, then the default acknowledgement.",
+        groups="base.group_user",
     )
 
     @api.depends("name", "parent_id.complete_name")

@@ -20,18 +20,25 @@ class CrmComplaintSla(models.Model):
     _name = "crm.complaint.sla"
     _description = "Complaint SLA Policy"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10, help="Breaks ties between matching policies of equal specificity.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
-    team_id = fields.Many2one("crm.complaint.team", ondelete="cascade")
+    team_id = fields.Many2one("crm.complaint.team", ondelete="cascade", check_company=True)
     category_ids = fields.Many2many(
-        "crm.complaint.category", string="Categories", help="Also covers their subcategories. Empty: any."
+        "crm.complaint.category",
+        string="Categories",
+        check_company=True,
+        help="Also covers their subcategories. Empty: any.",
     )
     severity = fields.Selection(SEVERITIES, help="Empty: any severity.")
     segment_id = fields.Many2one(
-        "crm.segment", string="Customer Segment", help="Applies to current members of this segment. Empty: anyone."
+        "crm.segment",
+        string="Customer Segment",
+        check_company=True,
+        help="Applies to current members of this segment. Empty: anyone.",
     )
     response_hours = fields.Float(
         required=True, default=8.0, help="Working hours from creation to the first answer to the customer."

@@ -1,6 +1,7 @@
 from ast import literal_eval
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .crm_complaint_stage import OPEN_STATES
 
@@ -12,6 +13,7 @@ class CrmComplaintTeam(models.Model):
     _description = "Complaint Team"
     _inherit = ["mail.alias.mixin"]
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -21,6 +23,7 @@ class CrmComplaintTeam(models.Model):
         "res.users",
         string="Team Leader",
         domain=[("share", "=", False)],
+        check_company=True,
         help="Receives escalations and complaints reopened after a low rating.",
     )
     member_ids = fields.Many2many(
@@ -30,11 +33,13 @@ class CrmComplaintTeam(models.Model):
         "user_id",
         string="Members",
         domain=[("share", "=", False)],
+        check_company=True,
     )
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
         default=lambda self: self.env.company.resource_calendar_id,
+        check_company=True,
         help="SLA deadlines are counted in these working hours, in their timezone, without the calendar's time "
         "off and the public holidays of the complaint's company. A flexible schedule counts its hours a day "
         "centred on noon until its full-time hours of the week (Monday to Sunday) are used.",
@@ -53,6 +58,32 @@ class CrmComplaintTeam(models.Model):
         )
         for team in self:
             team.open_complaint_count = counts.get(team, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        teams._check_alias_domain()
+        return teams
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"alias_name", "alias_domain_id"} & set(vals):
+            self._check_alias_domain()
+        return result
+
+    def _check_alias_domain(self):
+        """An alias without domain matches no address: Odoo's mail gateway would never deliver to it. (Not an
+        @api.constrains: the alias fields are written on the mail.alias record, not on the team.)"""
+        for team in self:
+            if team.alias_name and not team.alias_domain_id:
+                raise ValidationError(
+                    self.env._(
+                        "The email alias %(alias)s of team %(team)s has no domain, so no email can reach it. Choose "
+                        "its domain, or first set one up in Settings > General Settings > Emails (Alias Domain).",
+                        alias=team.alias_name,
+                        team=team.name,
+                    )
+                )
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()

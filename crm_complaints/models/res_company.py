@@ -10,11 +10,13 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         default=100.0,
         help="Compensations above this amount need a Customer Care Manager's approval.",
+        groups="base.group_user",
     )
     complaint_followup_days = fields.Integer(
         string="Follow-up Visit After (days)",
         default=3,
         help="A follow-up visit is planned this many days after a complaint is resolved.",
+        groups="base.group_user",
     )
 
     @api.constrains("complaint_approval_amount", "complaint_followup_days")

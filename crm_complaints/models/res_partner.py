@@ -6,10 +6,14 @@ from .crm_complaint_stage import OPEN_STATES
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    complaint_ids = fields.One2many("crm.complaint", "partner_id", string="Complaints")
-    complaint_count = fields.Integer(compute="_compute_complaint_count")
+    complaint_ids = fields.One2many("crm.complaint", "partner_id", string="Complaints", groups="base.group_user")
+    complaint_count = fields.Integer(compute="_compute_complaint_count", groups="base.group_user")
     open_complaint_ids = fields.One2many(
-        "crm.complaint", "partner_id", string="Open Complaints", domain=[("state", "in", OPEN_STATES)]
+        "crm.complaint",
+        "partner_id",
+        string="Open Complaints",
+        domain=[("state", "in", OPEN_STATES)],
+        groups="base.group_user",
     )
 
     def _compute_complaint_count(self):

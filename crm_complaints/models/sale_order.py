@@ -4,8 +4,8 @@ from odoo import fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    complaint_ids = fields.One2many("crm.complaint", "sale_order_id", string="Complaints")
-    complaint_count = fields.Integer(compute="_compute_complaint_count")
+    complaint_ids = fields.One2many("crm.complaint", "sale_order_id", string="Complaints", groups="base.group_user")
+    complaint_count = fields.Integer(compute="_compute_complaint_count", groups="base.group_user")
 
     def _compute_complaint_count(self):
         counts = dict(

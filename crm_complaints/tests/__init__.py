@@ -1,1 +1,3 @@
+from . import test_complaint_merge
+from . import test_compensation_coupon
 from . import test_readme_reports

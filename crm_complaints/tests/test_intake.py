@@ -6,6 +6,8 @@ from odoo.tests import tagged
 
 from .common import ComplaintCase
 
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"  # the start of a JPEG file: enough for its type
+
 
 @tagged("post_install", "-at_install")
 class TestIntake(ComplaintCase):
@@ -91,7 +93,7 @@ class TestIntake(ComplaintCase):
         self.env["ir.config_parameter"].sudo().set_param("crm_complaints.attachment_max_size_mb", 1)
         raw = self._email(
             "carla@example.com",
-            attachments=[("photo.jpg", b"x" * 1000), ("video.mp4", b"y" * (1024 * 1024 + 1))],
+            attachments=[("photo.jpg", JPEG + b"x" * 1000), ("video.mp4", b"y" * (1024 * 1024 + 1))],
         )
         complaint = self._process(raw)
         attachments = self.env["ir.attachment"].search(
@@ -101,6 +103,34 @@ class TestIntake(ComplaintCase):
         note = complaint.message_ids.filtered(lambda m: "video.mp4" in str(m.body))
         self.assertEqual(len(note), 1)
         self.assertIn("larger than 1 MB", str(note.body))
+
+    def test_emailed_files_follow_the_portal_form_s_type_rule(self):
+        self.env["ir.config_parameter"].sudo().set_param("crm_complaints.attachment_max_size_mb", "not a number")
+        raw = self._email(
+            "carla@example.com",
+            attachments=[
+                ("photo.jpg", JPEG + b"x" * 100),
+                ("invoice.pdf", b"%PDF-1.4\n%%EOF"),
+                ("run.exe", b"MZ" * 50),
+            ],
+        )
+        complaint = self._process(raw)
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)]
+        )
+        self.assertEqual(sorted(attachments.mapped("name")), ["invoice.pdf", "photo.jpg"], "25 MB when unreadable")
+        note = complaint.message_ids.filtered(lambda m: "run.exe" in str(m.body))
+        self.assertIn("not a photo or a PDF", str(note.body))
+
+    def test_staff_may_attach_any_file_type(self):
+        complaint = self._process(self._email("carla@example.com"))
+        complaint.message_post(body="Our procedure", attachments=[("procedure.docx", b"PK\x03\x04" + b"d" * 50)])
+        self.assertIn(
+            "procedure.docx",
+            self.env["ir.attachment"]
+            .search([("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)])
+            .mapped("name"),
+        )
 
     def test_category_template_is_used_for_the_acknowledgement(self):
         template = self.env.ref("crm_complaints.mail_template_complaint_acknowledgement").copy(

@@ -31,7 +31,8 @@ class TestAccess(ComplaintCase):
 
     def test_other_companies_complaints_are_hidden(self):
         complaint = self._complaint(team_id=False, user=self.manager)
-        complaint.sudo().company_id = self.company_2
+        # its owner works in the first company only: it moves without one (company consistency)
+        complaint.sudo().write({"company_id": self.company_2.id, "user_id": False})
         self.assertFalse(self.env["crm.complaint"].with_user(self.manager).search([("id", "=", complaint.id)]))
         self.manager.company_ids |= self.company_2
         manager = self.manager.with_context(allowed_company_ids=[self.company.id, self.company_2.id])

@@ -7,7 +7,9 @@ from . import crm_segment_member
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import sale_order
+from . import sms_sms
 from . import crm_care_occasion
 from . import crm_care_occasion_date
 from . import crm_care_campaign

@@ -22,6 +22,16 @@ def _differs(columns, left, right):
     )
 
 
+def _version(columns, alias):
+    """SQL version of a partner's values: the md5 of `columns` of the row `alias`.
+
+    A run line stores the version of the values it was computed from (at preparation); when the chunk is
+    applied, a line whose partner's version differs (an order, a manager or another job changed the values
+    since) is not applied but recomputed, so a run never overwrites newer facts with older ones.
+    """
+    return SQL("md5(ROW(%s)::text)", SQL(", ").join(SQL.identifier(alias, col) for col in columns))
+
+
 class CrmBatchRunMixin(models.AbstractModel):
     """A nightly set-based run: a log for admins and the unit of resumption.
 
@@ -33,7 +43,9 @@ class CrmBatchRunMixin(models.AbstractModel):
 
     A concrete run model sets `_batch_line_model`, `_batch_chunk_model` (inheriting
     `crm.batch.run.chunk.mixin`), `_batch_lock_key` and `_batch_counters` (the integer fields, on the run
-    and on its chunks, that `_apply_chunk` returns in that order).
+    and on its chunks, that `_apply_chunk` returns in that order). Its lines have `partner_id` and
+    `version` (see `_version`): a line whose partner changed since the preparation is recomputed, not
+    applied (`_get_stale_partner_ids`), so a run never overwrites newer facts.
     """
 
     _name = "crm.batch.run.mixin"
@@ -74,6 +86,30 @@ class CrmBatchRunMixin(models.AbstractModel):
 
     def _finish_hook(self):
         """Work done once, by the worker closing the run, after every chunk is applied."""
+
+    def _get_stale_partner_ids(self, chunk, columns):
+        """Partners of the chunk's lines whose `columns` changed since the run was prepared (list of ids).
+
+        The line's `version` (see `_version`) is compared with the partner's current values, in the
+        transaction that applies the chunk: under REPEATABLE READ a change committed after this check makes
+        the chunk's UPDATE fail with a serialization error (the chunk is retried), never overwrite it.
+        """
+        line_table = self._batch_tables()[1]
+        self.env["res.partner"].flush_model(columns)
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id
+                     FROM %(lines)s l
+                     JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                      AND l.version IS DISTINCT FROM %(version)s""",
+                lines=line_table,
+                run_id=self.id,
+                chunk=chunk,
+                version=_version(columns, "p"),
+            )
+        )
+        return [partner_id for (partner_id,) in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------
     # The machinery
@@ -144,11 +180,23 @@ class CrmBatchRunMixin(models.AbstractModel):
         self.ensure_one()
         chunk_table, line_table = self._batch_tables()
         first_run = not self.search_count([("state", "=", "done")], limit=1)
+        conflicts = 0
         while True:
             chunk = self._claim_chunk()
             if chunk is None:
                 break
-            counts = self._apply_chunk(chunk, initial=first_run)
+            try:
+                counts = self._apply_chunk(chunk, initial=first_run)
+            except psycopg2.errors.SerializationFailure:
+                # A customer of the chunk was changed by a transaction that committed after this one's
+                # snapshot (she ordered meanwhile): apply the chunk again with a fresh snapshot, in which its
+                # stale check sees the change. The chunk is free again after the rollback, so it is claimed
+                # again (or by another worker).
+                conflicts += 1
+                if conflicts > 3:
+                    raise
+                self.env.cr.rollback()
+                continue
             # Each worker writes only the chunk it holds: no two transactions update the same row.
             self.env.cr.execute(
                 SQL(

@@ -52,6 +52,7 @@ class CrmCareCampaign(models.Model):
     _description = "Care Campaign"
     _inherit = ["mail.thread"]
     _order = "sequence, name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -63,11 +64,12 @@ class CrmCareCampaign(models.Model):
         "crm.segment",
         ondelete="restrict",
         tracking=True,
+        check_company=True,
         help="The audience. Required for periodic and segment campaigns; otherwise optional: without a segment, "
         "every contact with a birthday (birthday) or every classified customer (other kinds).",
     )
     stage_id = fields.Many2one("crm.lifecycle.stage", string="Lifecycle Stage", ondelete="restrict", tracking=True)
-    occasion_id = fields.Many2one("crm.care.occasion", ondelete="restrict", tracking=True)
+    occasion_id = fields.Many2one("crm.care.occasion", ondelete="restrict", tracking=True, check_company=True)
     interval_days = fields.Integer(
         string="Every (days)", default=90, help="Periodic campaigns reach each segment member every this many days."
     )
@@ -83,6 +85,7 @@ class CrmCareCampaign(models.Model):
         string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
+        check_company=True,
         help="Gets the campaign's activities for contacts without a salesperson.",
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -139,6 +142,16 @@ class CrmCareCampaign(models.Model):
                         error=error.args[0],
                     )
                 ) from error
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            self.env["crm.care.touch"]._retire_planned("campaign_id", self.ids)
+        return result
 
     # ------------------------------------------------------------------
     # Statistics
@@ -210,6 +223,8 @@ class CrmCareCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         if self.env.context.get("search_default_skipped"):
             action["context"] = {"search_default_skipped": 1, "search_default_group_by_reason": 1}
+        elif self.env.context.get("search_default_failed"):
+            action["context"] = {"search_default_failed": 1, "search_default_group_by_reason": 1}
         else:
             action["context"] = {"search_default_group_by_state": 1}
         return action
@@ -231,7 +246,8 @@ class CrmCareCampaign(models.Model):
         partner = self.env.user.partner_id
         if not partner.email:
             raise UserError(self.env._("Set your email address in your preferences to receive a test."))
-        template = step.mail_template_id.sudo()
+        # Rendered in the campaign's company, as the campaign's real emails are.
+        template = step.mail_template_id.sudo().with_company(self.company_id)
         try:
             mail = template.send_mail_batch(partner.ids)
         except Exception as error:  # noqa: BLE001 - show the template's problem to its author
@@ -387,8 +403,23 @@ class CrmCareCampaign(models.Model):
     # Planning
     # ------------------------------------------------------------------
 
-    def _insert_touches(self, step, source, date_planned):
-        """Insert the planned touches a source selects; returns how many are new."""
+    def _insert_touches(self, step, source, date_planned, replan_cancelled=False):
+        """Insert the planned touches a source selects; returns how many are new (or planned again).
+
+        replan_cancelled (orders just confirmed, one row per order): a touch the source selects again after
+        it was skipped because its order was cancelled (the order was set back to quotation and confirmed
+        again) is planned again, on the new date. Any other existing touch is kept as it is.
+        """
+        conflict = SQL("DO NOTHING")
+        if replan_cancelled:
+            conflict = SQL(
+                """DO UPDATE
+                      SET state = 'planned', reason = NULL, error_message = NULL,
+                          date_planned = EXCLUDED.date_planned, order_id = EXCLUDED.order_id,
+                          write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                    WHERE crm_care_touch.state = 'skipped' AND crm_care_touch.reason = 'order_cancelled'
+                      AND EXISTS (SELECT 1 FROM sale_order so WHERE so.id = EXCLUDED.order_id AND so.state = 'sale')"""
+            )
         self.env.cr.execute(
             SQL(
                 """INSERT INTO crm_care_touch
@@ -397,13 +428,14 @@ class CrmCareCampaign(models.Model):
                    SELECT %(campaign)s, %(step)s, src.partner_id, src.occurrence_key, src.order_id, %(planned)s,
                           'planned', %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                      FROM (%(source)s) src
-                       ON CONFLICT (step_id, partner_id, occurrence_key) DO NOTHING""",
+                       ON CONFLICT (step_id, partner_id, occurrence_key) %(conflict)s""",
                 campaign=self.id,
                 step=step.id,
                 planned=date_planned,
                 company=self.company_id.id,
                 uid=self.env.uid,
                 source=source,
+                conflict=conflict,
             )
         )
         return self.env.cr.rowcount
@@ -483,7 +515,7 @@ class CrmCareCampaign(models.Model):
                     end=campaign.date_end or None,
                     audience=campaign._get_audience_sql("p"),
                 )
-                created += campaign._insert_touches(step, source, SQL("src.date_planned"))
+                created += campaign._insert_touches(step, source, SQL("src.date_planned"), replan_cancelled=True)
         self.env["crm.care.touch"].invalidate_model()
         return created
 

@@ -12,6 +12,9 @@ class CrmCareOccasion(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to share the occasion with every company (the shipped occasions are)."
+    )
     date_ids = fields.One2many("crm.care.occasion.date", "occasion_id", string="Dates")
     next_date = fields.Date(compute="_compute_next_date", help="The next date of the occasion from today.")
     campaign_count = fields.Integer(compute="_compute_campaign_count", string="Campaigns")

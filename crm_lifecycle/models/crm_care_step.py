@@ -23,10 +23,15 @@ class CrmCareStep(models.Model):
     _name = "crm.care.step"
     _description = "Care Campaign Step"
     _order = "campaign_id, sequence, delay_days, id"
+    _check_company_auto = True
 
     campaign_id = fields.Many2one("crm.care.campaign", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="campaign_id.company_id", store=True)
     sequence = fields.Integer(default=10)
+    active = fields.Boolean(
+        default=True,
+        help="An archived (retired) step plans no more touches; its planned touches are skipped as retired.",
+    )
     name = fields.Char(compute="_compute_name")
     delay_days = fields.Integer(
         string="Delay (days)",
@@ -50,6 +55,7 @@ class CrmCareStep(models.Model):
     tag_id = fields.Many2one("res.partner.category", ondelete="restrict")
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         help="The salesperson to assign, or who gets the opportunity; the activity's user when the contact has "
         "no salesperson.",
     )
@@ -76,6 +82,12 @@ class CrmCareStep(models.Model):
         counts = dict(self.env["crm.care.touch"]._read_group([("step_id", "in", self.ids)], ["step_id"], ["__count"]))
         for step in self:
             step.touch_count = counts.get(step, 0)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            self.env["crm.care.touch"]._retire_planned("step_id", self.ids)
+        return result
 
     @api.model
     def _get_required_fields(self):
@@ -104,5 +116,22 @@ class CrmCareStep(models.Model):
                         step=step.name,
                         campaign=step.campaign_id.name,
                         field=self._fields[field_name].get_description(self.env)["string"],
+                    )
+                )
+
+    @api.constrains("action", "survey_id")
+    def _check_survey_open_to_customers(self):
+        """A survey step invites customers who mostly have no user account: a survey that requires a login and
+        does not let people sign up would refuse each invitation (Odoo's survey.invite), so it is refused here."""
+        for step in self.filtered(lambda step: step.action == "survey" and step.survey_id):
+            survey = step.survey_id.sudo()
+            if survey.users_login_required and not survey.users_can_signup:
+                raise ValidationError(
+                    self.env._(
+                        "The survey %(survey)s of step \"%(step)s\" requires a login and does not let customers sign "
+                        "up: customers without a user account could not answer it. Untick Require Login on the "
+                        "survey, or allow external signup.",
+                        survey=survey.title,
+                        step=step.name,
                     )
                 )

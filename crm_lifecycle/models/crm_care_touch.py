@@ -6,6 +6,7 @@ import psycopg2.errors
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -27,9 +28,16 @@ TOUCH_REASONS = [
     ("pressure_max", "Too many messages in the window"),
     ("pressure_gap", "Too soon after the previous message"),
     ("order_cancelled", "Order cancelled"),
+    ("merged", "Contacts merged"),
     ("expired", "Too late to send"),
     ("render_error", "Template error"),
     ("error", "Error"),
+    ("archived", "Contact archived"),
+    ("other_company", "Contact of another company"),
+    ("not_customer", "No longer the order's customer"),
+    ("survey_closed", "Survey closed"),
+    ("sms_error", "SMS refused by the SMS service"),
+    ("retired", "Campaign or step retired"),
 ]
 # A planned touch more than this many days overdue (the cron did not run) is skipped, not sent late.
 EXPIRY_DAYS = 7
@@ -47,11 +55,16 @@ class CrmCareTouch(models.Model):
     _description = "Care Touch"
     _order = "date_planned desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
-    campaign_id = fields.Many2one("crm.care.campaign", required=True, ondelete="cascade", index=True, readonly=True)
-    step_id = fields.Many2one("crm.care.step", required=True, ondelete="cascade", readonly=True)
+    campaign_id = fields.Many2one(
+        "crm.care.campaign", required=True, ondelete="cascade", index=True, readonly=True, check_company=True
+    )
+    step_id = fields.Many2one("crm.care.step", required=True, ondelete="cascade", readonly=True, check_company=True)
     action = fields.Selection(related="step_id.action")
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True, readonly=True, check_company=True
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     occurrence_key = fields.Char(
         string="Occurrence",
@@ -66,10 +79,18 @@ class CrmCareTouch(models.Model):
     date_done = fields.Datetime(string="Done On", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
-    order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null")
+    order_id = fields.Many2one(
+        "sale.order", readonly=True, ondelete="set null", index="btree_not_null", check_company=True
+    )
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="set null", check_company=True)
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Survey Answer", readonly=True, ondelete="set null"
+    )
+    sms_uuid = fields.Char(
+        string="SMS",
+        readonly=True,
+        index="btree_not_null",
+        help="Identifier (uuid) of the queued sms.sms: the touch turns failed when the SMS service refuses it.",
     )
 
     _step_partner_occurrence_unique = models.Constraint(
@@ -78,6 +99,32 @@ class CrmCareTouch(models.Model):
     )
     _due_idx = models.Index("(company_id, date_planned) WHERE state = 'planned'")
     _pressure_idx = models.Index("(partner_id, date_done) WHERE state = 'done'")
+
+    # ------------------------------------------------------------------
+    # CRUD: a touch is written by its campaign only
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _care_editable_fields(self):
+        """Fields a user may write on a touch; every other one (the key, state, reason, dates, outcome)
+        moves only through the campaign's workflow (planning, execution, order changes, retiring)."""
+        return set()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(self.env._("Care touches are planned by their campaigns, not created by hand."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - self._care_editable_fields():
+            raise AccessError(
+                self.env._(
+                    "The state, reason and outcome of a care touch follow its campaign's workflow; "
+                    "they cannot be written by hand."
+                )
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Execution of due touches
@@ -140,12 +187,18 @@ class CrmCareTouch(models.Model):
                 return False
 
     def _process(self, today):
-        """Skip, veto or execute these claimed due touches; each one leaves the planned state."""
+        """Skip, veto or execute these claimed due touches; each one leaves the planned state.
+
+        Rendering and assignments happen in the touches' company (the campaign's): `env.company` is it.
+        """
         company = self.company_id[:1] or self.env.company
+        self = self.with_company(company)  # noqa: PLW0642 - the campaign's company renders and assigns
         expired = self.filtered(lambda t: t.date_planned < today - timedelta(days=EXPIRY_DAYS))
-        expired.write({"state": "skipped", "reason": "expired"})
+        expired._mark_skipped("expired")
+        retired = (self - expired).filtered(lambda t: not (t.campaign_id.active and t.step_id.active))
+        retired._mark_skipped("retired")
         todo = (
-            (self - expired)
+            (self - expired - retired)
             .with_context(care_today=today, care_company_id=company.id)
             .sorted(lambda t: (t.date_planned, t.step_id.sequence, t.id))
         )
@@ -154,7 +207,7 @@ class CrmCareTouch(models.Model):
         for touch_id, reason in vetoes.items():
             by_reason[reason].append(touch_id)
         for reason, touch_ids in by_reason.items():
-            self.browse(touch_ids).write({"state": "skipped", "reason": reason})
+            self.browse(touch_ids)._mark_skipped(reason)
         to_run = todo.filtered(lambda t: t.id not in vetoes)
         for step in to_run.step_id:
             step_touches = to_run.filtered(lambda t, step=step: t.step_id == step)
@@ -173,11 +226,16 @@ class CrmCareTouch(models.Model):
         if leftover:
             leftover._mark_failed(self.env._("The action did not report a result."), reason="error")
 
+    # The workflow writes with sudo: the state of a touch is not writable by hand (see write()).
     def _mark_done(self, **values):
-        self.write({"state": "done", "reason": False, "date_done": fields.Datetime.now(), **values})
+        self.sudo().write({"state": "done", "reason": False, "date_done": fields.Datetime.now(), **values})
 
     def _mark_failed(self, error, reason="error"):
-        self.write({"state": "failed", "reason": reason, "error_message": str(error)})
+        self.sudo().write({"state": "failed", "reason": reason, "error_message": str(error)})
+
+    def _mark_skipped(self, reason, error=False):
+        if self:
+            self.sudo().write({"state": "skipped", "reason": reason, "error_message": error and str(error)})
 
     # ------------------------------------------------------------------
     # Vetoes: contact pressure, opt-out, blacklist; other addons add theirs
@@ -200,13 +258,32 @@ class CrmCareTouch(models.Model):
         contact pressure; an addon overrides it, calls super() and adds its own reasons (a selection_add
         on `reason`) for the touches not vetoed yet.
         """
-        reasons = self._care_veto_contact()
+        reasons = self._care_veto_recipient()
+        reasons.update(self.filtered(lambda t: t.id not in reasons)._care_veto_contact())
         pressured = self.filtered(
             lambda t: t.id not in reasons
             and t.step_id.respect_pressure
             and t.step_id.action in self._care_contact_actions()
         )
         reasons.update(pressured._care_veto_pressure())
+        return reasons
+
+    def _care_veto_recipient(self):
+        """Re-check, at execution, whom each touch reaches (every action): the contact is still active and
+        of the campaign's company (or of none), and an order's touch still has a confirmed order of the
+        contact's commercial entity. Returns {touch id: reason key}."""
+        reasons = {}
+        for touch in self:
+            partner = touch.partner_id.sudo()
+            order = touch.order_id.sudo()
+            if not partner.active:
+                reasons[touch.id] = "archived"
+            elif partner.company_id and partner.company_id != touch.company_id:
+                reasons[touch.id] = "other_company"
+            elif (order or touch.campaign_id.kind == "after_order") and order.state != "sale":
+                reasons[touch.id] = "order_cancelled"
+            elif order and order.partner_id.commercial_partner_id != partner.commercial_partner_id:
+                reasons[touch.id] = "not_customer"
         return reasons
 
     def _care_veto_contact(self):
@@ -320,7 +397,7 @@ class CrmCareTouch(models.Model):
                     self.filtered(lambda t, partner=partner: t.partner_id == partner)._mark_failed(
                         error, reason="render_error"
                     )
-        touches = self.filtered(lambda t: t.partner_id.id in bodies)
+        touches = list(self.filtered(lambda t: t.partner_id.id in bodies))
         messages = (
             self.env["sms.sms"]
             .sudo()
@@ -335,8 +412,25 @@ class CrmCareTouch(models.Model):
                 ]
             )
         )
-        if messages:
-            touches._mark_done()
+        # Done once queued (it counts for pressure); the SMS service's refusal turns it failed (sms.sms).
+        for touch, message in zip(touches, messages, strict=True):
+            touch._mark_done(sms_uuid=message.uuid)
+
+    @api.model
+    def _care_sms_failed(self, messages):
+        """The SMS service refused these sms.sms (state error): their touches turn failed with the reason,
+        so they no longer count for contact pressure and the campaign shows the failure."""
+        messages = messages.filtered(lambda sms: sms.state == "error" and sms.uuid)
+        if not messages:
+            return self
+        touches = self.sudo().search([("sms_uuid", "in", messages.mapped("uuid")), ("state", "=", "done")])
+        failure_types = dict(messages._fields["failure_type"]._description_selection(self.env))
+        by_uuid = {sms.uuid: sms for sms in messages}
+        for touch in touches:
+            failure = by_uuid[touch.sms_uuid].failure_type
+            message = self.env._("The SMS service refused the SMS: %s", failure_types.get(failure) or failure or "-")
+            touch.sudo().write({"state": "failed", "reason": "sms_error", "error_message": message, "date_done": False})
+        return touches
 
     def _care_execute_activity(self):
         step = self.step_id
@@ -353,13 +447,7 @@ class CrmCareTouch(models.Model):
                         "res_id": touch.partner_id.id,
                         "activity_type_id": step.activity_type_id.id,
                         "summary": step.activity_summary or touch.campaign_id.name,
-                        "user_id": (
-                            touch.partner_id.user_id
-                            or touch.partner_id.commercial_partner_id.user_id
-                            or step.user_id
-                            or touch.campaign_id.user_id
-                            or self.env.user
-                        ).id,
+                        "user_id": touch._care_get_assignee(responsible=step.user_id).id,
                         "date_deadline": today,
                     }
                     for touch in touches
@@ -378,7 +466,12 @@ class CrmCareTouch(models.Model):
         self._mark_done()
 
     def _care_execute_assign_salesperson(self):
-        self.partner_id.write({"user_id": self.step_id.user_id.id})
+        """The step's user becomes the salesperson; if that user left (archived, not in the company), the
+        assignment chain decides (the contact's current salesperson stays if still here)."""
+        for touch in self:
+            user = touch._care_get_assignee(named=touch.step_id.user_id)
+            if user != touch.partner_id.user_id:
+                touch.partner_id.write({"user_id": user.id})
         self._mark_done()
 
     def _care_execute_create_opportunity(self):
@@ -393,7 +486,7 @@ class CrmCareTouch(models.Model):
                         "name": f"{step.activity_summary or touch.campaign_id.name} - {touch.partner_id.display_name}",
                         "type": "opportunity",
                         "partner_id": touch.partner_id.id,
-                        "user_id": (step.user_id or touch.partner_id.user_id or touch.campaign_id.user_id).id,
+                        "user_id": touch._care_get_assignee(named=step.user_id).id,
                         "company_id": touch.company_id.id,
                     }
                     for touch in touches
@@ -404,8 +497,22 @@ class CrmCareTouch(models.Model):
             touch._mark_done(lead_id=lead.id)
 
     def _care_execute_survey(self):
+        """A fresh invitation (survey.user_input) per touch, mailed from the campaign's company.
+
+        A closed (archived) survey sends nothing: its touches are skipped (`survey_closed`); a survey
+        Odoo refuses to send (no question...) fails its touches with Odoo's message.
+        """
         survey = self.step_id.survey_id.sudo()
+        try:
+            survey.check_validity()
+        except UserError as error:
+            if survey.active:
+                self._mark_failed(error.args[0], reason="error")
+            else:
+                self._mark_skipped("survey_closed", error.args[0])
+            return
         template = self.env.ref("survey.mail_template_user_input_invite", raise_if_not_found=False)
+        company = self.env.company
         for lang, touches in self.grouped(lambda t: t.partner_id.lang or "en_US").items():
             invite = (
                 self.env["survey.invite"]
@@ -416,29 +523,76 @@ class CrmCareTouch(models.Model):
                         "survey_id": survey.id,
                         "partner_ids": [Command.set(touches.partner_id.ids)],
                         "template_id": template.id if template else False,
-                        "existing_mode": "resend",
+                        "author_id": company.partner_id.id,
+                        # One new invitation per touch: an answer to an earlier one is never sent again.
+                        "existing_mode": "new",
                     }
                 )
             )
-            answers = invite._prepare_answers(touches.partner_id, [])
-            by_partner = {answer.partner_id.id: answer for answer in answers}
             for touch in touches:
-                answer = by_partner.get(touch.partner_id.id)
                 try:
                     with self.env.cr.savepoint():
+                        answer = survey._create_answer(
+                            partner=touch.partner_id, check_attempts=False, **invite._get_answers_values()
+                        )
                         mail = invite._send_mail(answer)
-                except Exception as error:  # noqa: BLE001
-                    touch._mark_failed(error, reason="render_error")
+                        if company.email:
+                            mail.email_from = company.email_formatted
+                except Exception as error:  # noqa: BLE001 - one contact's failure must not stop the others
+                    touch._mark_failed(error, reason="error")
                     continue
                 touch._mark_done(mail_message_id=mail.mail_message_id.id, survey_user_input_id=answer.id)
+
+    def _care_get_assignee(self, named=None, responsible=None):
+        """The user this touch's work goes to, along CRM Care's assignment chain (res.users.
+        _crm_care_get_assignee): the `named` user (the step's user of an opportunity or a salesperson
+        assignment), the contact's salesperson, the step's `responsible` user, the campaign's responsible,
+        the salesperson's sales team leader, then Customer Care managers; the first one who is active,
+        internal and allowed in the touch's company. Empty when nobody is."""
+        self.ensure_one()
+        partner = self.partner_id.sudo()
+        salesperson = partner.user_id or partner.commercial_partner_id.user_id
+        return self.env["res.users"]._crm_care_get_assignee(
+            self.company_id,
+            named,
+            salesperson,
+            responsible,
+            self.campaign_id.sudo().user_id,
+            salesperson._crm_care_get_sales_team_leader(),
+        )
 
     # ------------------------------------------------------------------
     # Orders
     # ------------------------------------------------------------------
 
     @api.model
+    def _retire_planned(self, column, ids):
+        """Retiring (archiving) a campaign or a step skips its planned touches with the reason `retired`:
+        no message is sent for them, even if the campaign or step is restored later (planning then
+        resumes with the next days). column: "campaign_id" or "step_id"; ids: the retired records' ids.
+        One set-based UPDATE, whatever the number of touches; returns how many were retired."""
+        if not ids:
+            return 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE crm_care_touch
+                      SET state = 'skipped', reason = 'retired', write_uid = %(uid)s,
+                          write_date = NOW() AT TIME ZONE 'UTC'
+                    WHERE state = 'planned' AND %(column)s IN %(ids)s""",
+                uid=self.env.uid,
+                column=SQL.identifier(column),
+                ids=tuple(ids),
+            )
+        )
+        retired = self.env.cr.rowcount
+        self.invalidate_model(["state", "reason", "write_uid", "write_date"])
+        return retired
+
+    @api.model
     def _cancel_for_orders(self, orders):
-        """A cancelled order cancels its planned touches (kept, skipped with the reason)."""
+        """A cancelled order cancels its planned touches (kept, skipped with the reason). Confirmed again,
+        the order plans them again (crm.care.campaign._insert_touches)."""
         touches = self.sudo().search([("order_id", "in", orders.ids), ("state", "=", "planned")])
-        touches.write({"state": "skipped", "reason": "order_cancelled"})
+        touches._mark_skipped("order_cancelled")
         return touches

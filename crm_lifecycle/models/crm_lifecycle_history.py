@@ -12,7 +12,7 @@ class CrmLifecycleHistory(models.Model):
     to_stage_id = fields.Many2one("crm.lifecycle.stage", index=True, ondelete="restrict")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     reason = fields.Selection(
-        [("order", "Order"), ("time", "Time"), ("manual", "Manual")],
+        [("order", "Order"), ("time", "Time"), ("manual", "Manual"), ("stage_retired", "Stage Retired")],
         required=True,
         default="manual",
     )

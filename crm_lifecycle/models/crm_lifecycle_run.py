@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from .crm_batch_run import _assignments, _differs
+from .crm_batch_run import _assignments, _differs, _version
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +24,16 @@ METRIC_COLUMNS = (
     "customer_lifetime_value",
 )
 RFM_COLUMNS = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "rfm_segment", "revenue_percentile")
+# Columns of a commercial entity a run line is computed from: when one of them changed between the run's
+# preparation and its application (an order, a lock), the line is recomputed instead of applied.
+VERSION_COLUMNS = (
+    *METRIC_COLUMNS,
+    *RFM_COLUMNS,
+    "lifecycle_stage_id",
+    "lifecycle_stage_date",
+    "lifecycle_locked",
+    "lifecycle_lock_reason",
+)
 # rfm_segment by recency score (keys) and frequency score (position 1 to 5 in each list).
 RFM_SEGMENT_MATRIX = {
     1: ("hibernating", "hibernating", "at_risk", "at_risk", "cannot_lose"),
@@ -97,17 +107,61 @@ class CrmLifecycleRun(models.Model):
         }
 
     @api.model
-    def _get_order_amount_sql(self, company_currency_id, alias="so"):
-        """An order's untaxed amount in company currency, converted with the order's own rate.
-
-        An order without a usable rate counts in company currency when it is in that currency, and adds
-        no amount (NULL) otherwise. Other addons reuse it so every CRM Care figure agrees.
-        """
+    def _get_order_rate_sql(self, currency, alias="so"):
+        """SQL scalar: the rate of `currency` (SQL) on the order's date (its UTC day, as Odoo dates the
+        order's own rate), from the rates of the order's root company or the shared ones, the company's
+        first, the latest at or before that day, as `res.currency._get_rates` picks it. NULL when there is
+        none at or before that day (Odoo then falls back to a later rate or to 1.0)."""
         return SQL(
-            "COALESCE(%(so)s.amount_untaxed::numeric / NULLIF(%(so)s.currency_rate, 0)::numeric,"
-            " CASE WHEN %(so)s.currency_id = %(currency)s THEN %(so)s.amount_untaxed::numeric END)",
+            """(SELECT r.rate FROM res_currency_rate r
+                 JOIN res_company rc ON rc.id = %(so)s.company_id
+                WHERE r.currency_id = %(currency)s AND r.name <= %(so)s.date_order::date
+                  AND (r.company_id IS NULL OR r.company_id = split_part(rc.parent_path, '/', 1)::int)
+                ORDER BY r.company_id, r.name DESC LIMIT 1)""",
             so=SQL.identifier(alias),
+            currency=currency,
+        )
+
+    @api.model
+    def _get_order_without_rate_sql(self, alias="so", company_currency=None):
+        """SQL condition: the order is in a currency other than its company's and that currency has no rate
+        at or before the order's date. Odoo then stores currency_rate = 1.0 on the order, as if the amounts
+        were in company currency: such an order counts as an order but adds no amount until a rate exists.
+        company_currency: SQL of the order company's currency when the query joins the company already."""
+        company_currency = company_currency or SQL(
+            "(SELECT currency_id FROM res_company WHERE id = %s)", SQL.identifier(alias, "company_id")
+        )
+        return SQL(
+            "(%(so)s.currency_id != %(own)s AND %(rate)s IS NULL)",
+            so=SQL.identifier(alias),
+            own=company_currency,
+            rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias),
+        )
+
+    @api.model
+    def _get_order_amount_sql(self, company_currency_id, alias="so"):
+        """An order's untaxed amount in the currency `company_currency_id` (an id or SQL), converted with
+        the rate table at the order's date (`_get_order_rate_sql`), not with the order's stored
+        currency_rate: Odoo stores 1.0 there when the currency had no rate, and never updates it.
+
+        An order in a foreign currency without a rate at or before its date adds no amount (NULL) until
+        an accountant adds the rate; the next refresh then counts it. The target currency and the order's
+        company currency without a rate count as 1.0, as in Odoo. Other addons reuse it so every CRM Care
+        figure agrees.
+        """
+        so = SQL.identifier(alias)
+        own_currency = SQL("(SELECT currency_id FROM res_company WHERE id = %s)", SQL.identifier(alias, "company_id"))
+        return SQL(
+            """CASE WHEN %(so)s.currency_id = %(currency)s THEN %(so)s.amount_untaxed::numeric
+                    ELSE %(so)s.amount_untaxed::numeric * COALESCE(%(target_rate)s, 1.0)::numeric
+                         / NULLIF(COALESCE(%(order_rate)s,
+                                           CASE WHEN %(so)s.currency_id = %(own_currency)s THEN 1.0 END), 0)::numeric
+               END""",
+            so=so,
             currency=company_currency_id,
+            target_rate=self._get_order_rate_sql(company_currency_id, alias),
+            order_rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias),
+            own_currency=own_currency,
         )
 
     @api.model
@@ -306,13 +360,15 @@ class CrmLifecycleRun(models.Model):
                 SQL(
                     """
                     WITH q AS (%(query)s), changed AS (
-                        INSERT INTO crm_lifecycle_run_line (run_id, chunk, partner_id, locked, old_stage_id, %(cols)s)
+                        INSERT INTO crm_lifecycle_run_line
+                               (run_id, chunk, partner_id, locked, old_stage_id, version, %(cols)s)
                         SELECT %(run_id)s,
                                (ROW_NUMBER() OVER (ORDER BY q.partner_id) - 1) / %(chunk_size)s
                                    + COALESCE((SELECT MAX(chunk) + 1 FROM crm_lifecycle_run_line
                                                 WHERE run_id = %(run_id)s), 0),
-                               q.partner_id, q.locked, q.old_stage_id, %(q_cols)s
+                               q.partner_id, q.locked, q.old_stage_id, %(version)s, %(q_cols)s
                           FROM q
+                          JOIN res_partner p ON p.id = q.partner_id
                          WHERE %(differs)s
                         RETURNING 1
                     )
@@ -323,6 +379,7 @@ class CrmLifecycleRun(models.Model):
                     q_cols=SQL(", ").join(SQL.identifier("q", col) for col in columns),
                     run_id=self.id,
                     chunk_size=chunk_size,
+                    version=_version(VERSION_COLUMNS, "p"),
                     differs=SQL(" OR ").join(
                         SQL("%s IS DISTINCT FROM %s", SQL.identifier("q", f"old_{col}"), SQL.identifier("q", col))
                         for col in columns
@@ -337,9 +394,15 @@ class CrmLifecycleRun(models.Model):
         self.env["res.partner"]._lifecycle_sync_contacts()
 
     def _apply_chunk(self, chunk, initial=False):
-        """Write one chunk's changed values; stage changes go through the ORM (tracking, automations)."""
+        """Write one chunk's changed values; stage changes go through the ORM (tracking, automations).
+
+        A customer whose values changed since the run was prepared (she ordered, a manager locked her
+        stage) is not given the line's older values: she is recomputed now from the current orders
+        (`_lifecycle_refresh`, reason *time*; her RFM scores wait for the next run).
+        """
         partner_columns = (*METRIC_COLUMNS, *RFM_COLUMNS)
         self.env["res.partner"].flush_model()
+        stale = self._get_stale_partner_ids(chunk, VERSION_COLUMNS)
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
@@ -347,10 +410,12 @@ class CrmLifecycleRun(models.Model):
                      FROM crm_lifecycle_run_line l
                     WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
                       AND p.commercial_partner_id = l.partner_id
+                      AND l.partner_id != ALL(%(stale)s::int[])
                       AND (%(differs)s)""",
                 assign=_assignments(partner_columns, "l"),
                 run_id=self.id,
                 chunk=chunk,
+                stale=stale,
                 differs=_differs(partner_columns, "p", "l"),
             )
         )
@@ -361,12 +426,13 @@ class CrmLifecycleRun(models.Model):
                 """SELECT l.partner_id, l.stage_id, l.stage_date, p.lifecycle_stage_id
                      FROM crm_lifecycle_run_line l
                      JOIN res_partner p ON p.id = l.partner_id
-                    WHERE l.run_id = %s AND l.chunk = %s
+                    WHERE l.run_id = %s AND l.chunk = %s AND l.partner_id != ALL(%s::int[])
                       AND NOT COALESCE(p.lifecycle_locked, FALSE)
                       AND (p.lifecycle_stage_id IS DISTINCT FROM l.stage_id
                            OR p.lifecycle_stage_date IS DISTINCT FROM l.stage_date)""",
                 self.id,
                 chunk,
+                stale,
             )
         )
         moves = self.env.cr.fetchall()
@@ -378,7 +444,9 @@ class CrmLifecycleRun(models.Model):
             self.env["res.partner"]._lifecycle_set_stages_sql(first)
             moves = [move for move in moves if move[3]]
         errors = self.env["res.partner"]._lifecycle_apply_stage_changes(moves, reason="time")
-        return changed, len(moves) - errors + len(first), errors
+        if stale:
+            self.env["res.partner"].browse(stale)._lifecycle_refresh(reason="time")
+        return changed + len(stale), len(moves) - errors + len(first), errors
 
     @api.model
     def _demo_create_history(self):
@@ -497,6 +565,7 @@ class CrmLifecycleRunLine(models.Model):
     chunk = fields.Integer(required=True)
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
     locked = fields.Boolean()
+    version = fields.Char(help="Version (md5) of the customer's values the line was computed from.")
     old_stage_id = fields.Many2one("crm.lifecycle.stage", ondelete="set null")
     stage_id = fields.Many2one("crm.lifecycle.stage", ondelete="set null")
     stage_date = fields.Date()

@@ -9,34 +9,40 @@ class ResCompany(models.Model):
         string="New Customer Period (days)",
         default=90,
         help="A customer whose first order is younger than this is New.",
+        groups="base.group_user",
     )
     lifecycle_active_days = fields.Integer(
         string="Active Period (days)",
         default=180,
         help="A customer whose last order is younger than this is Active (or Loyal).",
+        groups="base.group_user",
     )
     lifecycle_churn_days = fields.Integer(
         string="Churn Period (days)",
         default=365,
         help="A customer whose last order is older than this has Churned.",
+        groups="base.group_user",
     )
     lifecycle_loyal_min_orders = fields.Integer(
         string="Loyal Minimum Orders",
         default=3,
         help="Orders in the last 365 days that make an active customer Loyal.",
+        groups="base.group_user",
     )
     rfm_window_days = fields.Integer(
         string="RFM Window (days)",
         default=730,
         help="Frequency and monetary scores count the orders of this many last days.",
+        groups="base.group_user",
     )
-    clv_margin_rate = fields.Float(string="CLV Margin Rate", default=0.30, digits=(16, 4))
-    clv_discount_rate = fields.Float(string="CLV Discount Rate", default=0.10, digits=(16, 4))
-    clv_horizon_years = fields.Integer(string="CLV Horizon (years)", default=5)
+    clv_margin_rate = fields.Float(string="CLV Margin Rate", default=0.30, digits=(16, 4), groups="base.group_user")
+    clv_discount_rate = fields.Float(string="CLV Discount Rate", default=0.10, digits=(16, 4), groups="base.group_user")
+    clv_horizon_years = fields.Integer(string="CLV Horizon (years)", default=5, groups="base.group_user")
     clv_retention_rate = fields.Float(
         string="CLV Retention Rate",
         digits=(16, 4),
         help="Share of customers who buy again the next year. Leave empty (0) to estimate it from the orders.",
+        groups="base.group_user",
     )
     clv_retention_estimate = fields.Float(
         string="Estimated Retention Rate",
@@ -45,6 +51,7 @@ class ResCompany(models.Model):
         default=0.5,
         help="Retention estimated by the last lifecycle refresh: customers who ordered in the year before "
         "last and ordered again in the last year.",
+        groups="base.group_user",
     )
 
     @api.constrains(
@@ -99,21 +106,25 @@ class ResCompany(models.Model):
         string="Maximum Care Messages",
         default=4,
         help="At most this many care messages (steps that respect contact pressure) reach one contact in the window.",
+        groups="base.group_user",
     )
     care_window_days = fields.Integer(
         string="Contact Pressure Window (days)",
         default=30,
         help="The number of last days in which the maximum number of care messages is counted.",
+        groups="base.group_user",
     )
     care_min_gap_days = fields.Integer(
         string="Minimum Days Between Care Messages",
         default=2,
         help="A care message waits at least this many days after the previous one to the same contact.",
+        groups="base.group_user",
     )
     care_attribution_days = fields.Integer(
         string="Conversion Window (days)",
         default=14,
         help="A confirmed order within this many days after a care message counts as a conversion of its campaign.",
+        groups="base.group_user",
     )
 
     @api.constrains("care_max_touches", "care_window_days", "care_min_gap_days", "care_attribution_days")

@@ -28,6 +28,9 @@ CONTACT_COLUMNS = (
     "lifecycle_locked",
     "lifecycle_lock_reason",
 )
+# Set only by Customer Care managers (lock wizard, unlock) and by the refreshes (superuser): the stage lock,
+# its reason, and the stage it holds.
+LIFECYCLE_LOCK_FIELDS = {"lifecycle_locked", "lifecycle_lock_reason", "lifecycle_stage_id", "lifecycle_stage_date"}
 
 
 class ResPartner(models.Model):
@@ -41,66 +44,110 @@ class ResPartner(models.Model):
         tracking=True,
         ondelete="restrict",
         group_expand="_read_group_lifecycle_stage_ids",
+        groups="base.group_user",
     )
     lifecycle_stage_code = fields.Char(
         related="lifecycle_stage_id.code",
+        groups="base.group_user",
     )
-    lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False)
+    lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False, groups="base.group_user")
     lifecycle_locked = fields.Boolean(
         string="Stage Locked",
         readonly=True,
         copy=False,
         help="A locked customer keeps its stage until a manager unlocks it.",
+        groups="base.group_user",
     )
-    lifecycle_lock_reason = fields.Char(string="Lock Reason", readonly=True, copy=False)
-    lifecycle_history_ids = fields.One2many("crm.lifecycle.history", "partner_id", string="Stage History")
-    lifecycle_history_count = fields.Integer(compute="_compute_lifecycle_history_count", string="Stage Moves")
+    lifecycle_lock_reason = fields.Char(string="Lock Reason", readonly=True, copy=False, groups="base.group_user")
+    lifecycle_history_ids = fields.One2many(
+        "crm.lifecycle.history", "partner_id", string="Stage History", groups="base.group_user"
+    )
+    lifecycle_history_count = fields.Integer(
+        compute="_compute_lifecycle_history_count", string="Stage Moves", groups="base.group_user"
+    )
     lifecycle_currency_id = fields.Many2one(
         "res.currency",
         compute="_compute_lifecycle_currency_id",
         store=True,
         help="Currency of the customer value figures: the company currency. Stored so that analyses can sum them.",
     )
-    first_order_date = fields.Date(readonly=True, copy=False)
-    last_order_date = fields.Date(readonly=True, copy=False, index=True)
-    order_count = fields.Integer(string="Confirmed Orders", readonly=True, copy=False, aggregator="sum")
-    orders_last_year = fields.Integer(string="Orders (Last 365 Days)", readonly=True, copy=False, aggregator="sum")
+    first_order_date = fields.Date(readonly=True, copy=False, groups="base.group_user")
+    last_order_date = fields.Date(readonly=True, copy=False, index=True, groups="base.group_user")
+    order_count = fields.Integer(
+        string="Confirmed Orders", readonly=True, copy=False, aggregator="sum", groups="base.group_user"
+    )
+    orders_last_year = fields.Integer(
+        string="Orders (Last 365 Days)", readonly=True, copy=False, aggregator="sum", groups="base.group_user"
+    )
     revenue_last_year = fields.Monetary(
         string="Revenue (Last 365 Days)",
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="sum",
+        groups="base.group_user",
     )
     total_revenue = fields.Monetary(
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="sum",
+        groups="base.group_user",
     )
     average_order_value = fields.Monetary(
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="avg",
+        groups="base.group_user",
     )
-    rfm_recency_score = fields.Integer(string="Recency Score", readonly=True, copy=False, aggregator="avg")
-    rfm_frequency_score = fields.Integer(string="Frequency Score", readonly=True, copy=False, aggregator="avg")
-    rfm_monetary_score = fields.Integer(string="Monetary Score", readonly=True, copy=False, aggregator="avg")
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True)
+    rfm_recency_score = fields.Integer(
+        string="Recency Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
+    rfm_frequency_score = fields.Integer(
+        string="Frequency Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
+    rfm_monetary_score = fields.Integer(
+        string="Monetary Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
+    rfm_segment = fields.Selection(
+        RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True, groups="base.group_user"
+    )
     revenue_percentile = fields.Integer(
         readonly=True,
         copy=False,
         help="Share of customers (in %) whose total revenue is at most this customer's: above 50 is above the median.",
+        groups="base.group_user",
     )
     segment_membership_ids = fields.One2many(
-        "crm.segment.member", "partner_id", string="Segment Memberships", domain=[("date_left", "=", False)]
+        "crm.segment.member",
+        "partner_id",
+        string="Segment Memberships",
+        domain=[("date_left", "=", False)],
+        groups="base.group_user",
     )
     segment_ids = fields.Many2many(
-        "crm.segment", string="Segments", compute="_compute_segment_ids", search="_search_segment_ids"
+        "crm.segment",
+        string="Segments",
+        compute="_compute_segment_ids",
+        search="_search_segment_ids",
+        groups="base.group_user",
     )
     customer_lifetime_value = fields.Monetary(
-        string="Lifetime Value", currency_field="lifecycle_currency_id", readonly=True, copy=False, aggregator="sum"
+        string="Lifetime Value",
+        currency_field="lifecycle_currency_id",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        groups="base.group_user",
+    )
+    lifecycle_missing_rate_count = fields.Integer(
+        string="Orders Without Exchange Rate",
+        compute="_compute_lifecycle_missing_rate_count",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Confirmed orders of this customer (commercial entity) in a foreign currency with no exchange rate "
+        "at or before their date: they count as orders but add nothing to revenue and tier spend until a rate "
+        "is added.",
     )
 
     @api.depends("segment_membership_ids.segment_id")
@@ -110,6 +157,27 @@ class ResPartner(models.Model):
 
     def _search_segment_ids(self, operator, value):
         return [("segment_membership_ids", "any", [("segment_id", operator, value)])]
+
+    def _compute_lifecycle_missing_rate_count(self):
+        entities = self.commercial_partner_id
+        counts = {}
+        if entities.ids:
+            self.env["sale.order"].flush_model(["partner_id", "state", "currency_id", "company_id", "date_order"])
+            counts = dict(
+                self.env.execute_query(
+                    SQL(
+                        """SELECT p.commercial_partner_id, COUNT(*)
+                             FROM sale_order so
+                             JOIN res_partner p ON p.id = so.partner_id
+                            WHERE so.state = 'sale' AND p.commercial_partner_id IN %s AND %s
+                            GROUP BY p.commercial_partner_id""",
+                        tuple(entities.ids),
+                        self.env["crm.lifecycle.run"]._get_order_without_rate_sql("so"),
+                    )
+                )
+            )
+        for partner in self:
+            partner.lifecycle_missing_rate_count = counts.get(partner.commercial_partner_id.id, 0)
 
     @api.model
     def _read_group_lifecycle_stage_ids(self, stages, domain):
@@ -160,14 +228,25 @@ class ResPartner(models.Model):
             if partner.lifecycle_locked and not (partner.lifecycle_lock_reason or "").strip():
                 raise ValidationError(self.env._("Locking the lifecycle stage of %s needs a reason.", partner.name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get(name) for vals in vals_list for name in LIFECYCLE_LOCK_FIELDS):
+            self._check_lifecycle_lock_access()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if (
-            {"lifecycle_locked", "lifecycle_lock_reason"} & vals.keys()
-            and not self.env.su
-            and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager")
-        ):
-            raise AccessError(self.env._("Only Customer Care managers can lock or unlock a lifecycle stage."))
+        if LIFECYCLE_LOCK_FIELDS & vals.keys():
+            self._check_lifecycle_lock_access()
         return super().write(vals)
+
+    def _check_lifecycle_lock_access(self):
+        """The stage, its lock and its reason change through the lock wizard, the unlock action and the
+        refreshes (run as superuser), never by a direct create or write of someone who is not a Customer
+        Care manager (RPC included)."""
+        if not self.env.su and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager"):
+            raise AccessError(
+                self.env._("Only Customer Care managers can lock, unlock or set the lifecycle stage of a customer.")
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -203,6 +282,17 @@ class ResPartner(models.Model):
                 "default_stage_id": self.commercial_partner_id[:1].lifecycle_stage_id.id,
             },
         }
+
+    def action_view_orders_without_rate(self):
+        """The customer's confirmed orders without exchange rate (Sales' order list, filter applied)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [
+            ("partner_id", "child_of", self.commercial_partner_id.ids),
+            ("state", "=", "sale"),
+            ("is_currency_rate_missing", "=", True),
+        ]
+        action["context"] = {"create": False}
+        return action
 
     def action_view_lifecycle_history(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_lifecycle_history_action")
@@ -366,14 +456,16 @@ class ResPartner(models.Model):
         store=True,
         index="btree_not_null",
         help="The next day this contact's birthday is celebrated (29 February on 28 February in other years).",
+        groups="base.group_user",
     )
     care_opt_out = fields.Boolean(
         string="No care or marketing messages",
         tracking=True,
         help="Care campaigns send this contact no message, call or visit.",
+        groups="base.group_user",
     )
-    care_touch_ids = fields.One2many("crm.care.touch", "partner_id", string="Care Touches")
-    care_touch_count = fields.Integer(compute="_compute_care_touch_count", string="Care")
+    care_touch_ids = fields.One2many("crm.care.touch", "partner_id", string="Care Touches", groups="base.group_user")
+    care_touch_count = fields.Integer(compute="_compute_care_touch_count", string="Care", groups="base.group_user")
 
     # Planning a birthday campaign finds the day's birthdays through this index.
     _birthday_month_day_idx = models.Index(

@@ -1,12 +1,47 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     partner_lifecycle_stage_id = fields.Many2one(
-        related="partner_id.commercial_partner_id.lifecycle_stage_id", string="Customer Stage"
+        groups="base.group_user", related="partner_id.commercial_partner_id.lifecycle_stage_id", string="Customer Stage"
     )
+    is_currency_rate_missing = fields.Boolean(
+        string="Without Exchange Rate",
+        compute="_compute_is_currency_rate_missing",
+        search="_search_is_currency_rate_missing",
+        groups="sales_team.group_sale_salesman",
+        help="In a currency other than the company's, with no exchange rate at or before the order date: "
+        "Odoo then converts it at 1.0, so Customer Care counts the order but adds no amount to the customer's "
+        "revenue and tier spend until a rate for that date is added (the next refresh then counts it).",
+    )
+
+    def _compute_is_currency_rate_missing(self):
+        ids = set(self._get_ids_without_rate(self.ids)) if self.ids else set()
+        for order in self:
+            order.is_currency_rate_missing = order.id in ids
+
+    def _search_is_currency_rate_missing(self, operator, value):
+        if operator != "in":
+            return NotImplemented  # the ORM negates "in" for "not in"
+        if True in value and False in value:
+            return []
+        return [("id", "in" if True in value else "not in", self._get_ids_without_rate())]
+
+    def _get_ids_without_rate(self, order_ids=None):
+        """Ids of the orders (all, or among `order_ids`) in a foreign currency without a rate at their date."""
+        self.env["res.currency.rate"].flush_model()
+        self.flush_model(["currency_id", "company_id", "date_order"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT so.id FROM sale_order so JOIN res_company c ON c.id = so.company_id WHERE %s %s",
+                self.env["crm.lifecycle.run"]._get_order_without_rate_sql("so", SQL("c.currency_id")),
+                SQL("AND so.id IN %s", tuple(order_ids)) if order_ids is not None else SQL(),
+            )
+        )
+        return [order_id for (order_id,) in rows]
 
     def write(self, vals):
         watched = {"state", "partner_id", "date_order"} & vals.keys()

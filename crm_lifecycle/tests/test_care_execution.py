@@ -4,6 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
@@ -86,7 +87,13 @@ class TestCareExecution(CareCase):
         self.assertEqual((lead.partner_id, lead.type, lead.name), (partner, "opportunity", "Birthday offer - Handled"))
 
     def test_survey_invitation(self):
-        survey = self.env["survey.survey"].create({"title": "How was it?", "access_mode": "token"})
+        survey = self.env["survey.survey"].create(
+            {
+                "title": "How was it?",
+                "access_mode": "token",
+                "question_and_page_ids": [Command.create({"title": "Your mark", "question_type": "text_box"})],
+            }
+        )
         partner = self._birthday_customer("Surveyed")
         campaign = self._campaign("birthday", steps=[{"action": "survey", "survey_id": survey.id}])
         self._run_care(self.TODAY)

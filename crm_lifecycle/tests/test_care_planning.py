@@ -251,7 +251,8 @@ class TestCarePlanning(CareCase):
         self._run_care(self._days_ago(-3))
         self._run_care(self._days_ago(-4))
         self.assertFalse(self._touches(birthday))
-        self.assertEqual(planned.state, "planned", "still visible, not sent while archived")
+        self.assertEqual((planned.state, planned.reason), ("skipped", "retired"), "kept in the log, never sent")
+        self.assertFalse(planned.mail_message_id)
         self._order(partner, self._days_ago(-4))
         self.assertEqual(self._touches(campaign), planned, "no touch planned for the new order")
 

@@ -47,19 +47,6 @@ class TestLifecycleMetrics(LifecycleCase):
         self._run_cron()
         self.assertEqual(partner.total_revenue, 250, "500 in a currency worth half: 250 in company currency")
 
-    def test_order_without_rate_counts_but_adds_no_revenue(self):
-        eur = self.env.ref("base.EUR")
-        other = eur if self.company.currency_id != eur else self.env.ref("base.USD")
-        other.active = True
-        partner = self._customer("No Rate")
-        self._order(partner, self._days_ago(10), amount=100)
-        order = self._order(partner, self._days_ago(5), amount=700, currency=other)
-        self.env.cr.execute("UPDATE sale_order SET currency_rate = NULL WHERE id = %s", [order.id])
-        self.env.invalidate_all()
-        self._run_cron()
-        self.assertEqual(partner.order_count, 2)
-        self.assertEqual(partner.total_revenue, 100)
-
     def test_rfm_scores_use_cume_dist_and_ties_share_a_score(self):
         """4 customers: F = 1, 1, 2, 4 orders -> cume_dist 2/4, 2/4, 3/4, 4/4 -> ceil(5x) = 3, 3, 4, 5."""
         a = self._customer("A")

@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
 
 
 class CrmCareTouch(models.Model):
@@ -10,29 +12,82 @@ class CrmCareTouch(models.Model):
 
     loyalty_card_id = fields.Many2one("loyalty.card", string="Coupon", readonly=True, ondelete="set null")
 
+    @api.model
+    def _care_contact_actions(self):
+        """A coupon reaches the customer (on their account, by the program's email): opt-outs and contact
+        pressure apply to it."""
+        return super()._care_contact_actions() | {"issue_coupon"}
+
+    def _care_veto_contact(self):
+        """A coupon step whose program emails each coupon on creation is an email: like the email steps, it
+        skips contacts without an address or with a blacklisted one (the opt-out is vetoed for every contact
+        action by the base)."""
+        reasons = super()._care_veto_contact()
+        mailing = self.filtered(
+            lambda touch: touch.id not in reasons
+            and touch.step_id.action == "issue_coupon"
+            and touch.step_id._coupon_program_mails_on_creation()
+        )
+        if not mailing:
+            return reasons
+        # Odoo's own blacklist flag (mail.thread.blacklist), computed for the whole batch at once
+        blacklisted = set(mailing.partner_id.sudo().filtered("is_blacklisted").ids)
+        for touch in mailing:
+            if not touch.partner_id.email_normalized:
+                reasons[touch.id] = "no_email"
+            elif touch.partner_id.id in blacklisted:
+                reasons[touch.id] = "blacklisted"
+        return reasons
+
     def _care_execute_issue_coupon(self):
-        """Issue one coupon per due touch of one step (self), reserved to the touch's customer."""
+        """Issue one coupon per due touch of one step (self), reserved to the touch's customer, through Odoo's
+        coupon generation (loyalty.generate.wizard: the card, its "issued" history line and the program's mail
+        on creation). A program of another company than the touches' is refused (UserError: the touches fail)."""
         touches = self.filtered(lambda touch: not touch.loyalty_card_id)
         step = self.step_id
         step.ensure_one()
+        program = step.coupon_program_id
+        company = self.company_id[:1] or self.env.company
+        if program.company_id and program.company_id != company:
+            raise UserError(
+                self.env._(
+                    "The coupon program %(program)s belongs to %(company)s, not to the campaign's company.",
+                    program=program.name,
+                    company=program.company_id.name,
+                )
+            )
         today = fields.Date.context_today(self)
         expiration = today + timedelta(days=step.coupon_validity_days) if step.coupon_validity_days else False
-        cards = (
-            self.env["loyalty.card"]
-            .sudo()
-            .create(
-                [
+        cards = self.env["loyalty.card"]
+        todo = touches
+        while todo:
+            # the wizard issues one coupon per customer: a customer twice in the batch waits for the next round
+            batch = todo.browse(list({touch.partner_id: touch.id for touch in reversed(todo)}.values()))
+            # sudo: coupons are issued by sales administrators in the Loyalty app; the campaign decided to issue
+            wizard = (
+                self.env["loyalty.generate.wizard"]
+                .sudo()
+                .with_company(company)
+                .create(
                     {
-                        "program_id": step.coupon_program_id.id,
-                        "partner_id": touch.partner_id.id,
-                        "points": step.coupon_points,
-                        "expiration_date": expiration,
+                        "program_id": program.id,
+                        "mode": "selected",
+                        "customer_ids": [Command.set(batch.partner_id.ids)],
+                        "points_granted": step.coupon_points,
+                        "valid_until": expiration,
+                        "description": self.env._("Care campaign %(campaign)s", campaign=step.campaign_id.name),
                     }
-                    for touch in touches
-                ]
+                )
             )
-        )
-        for touch, card in zip(touches, cards, strict=True):
-            touch._mark_done(loyalty_card_id=card.id)
+            issued = wizard.generate_coupons()
+            by_partner = {card.partner_id: card for card in issued}
+            for touch in batch:
+                card = by_partner.get(touch.partner_id)
+                if card:
+                    touch._mark_done(loyalty_card_id=card.id)
+                else:  # Odoo's generation skips what it cannot find (an archived contact)
+                    touch._mark_failed(self.env._("Odoo's coupon generation issued no coupon for this contact."))
+            cards |= issued
+            todo -= batch
         (self - touches)._mark_done()
         return cards

@@ -6,7 +6,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.crm_lifecycle.models.crm_batch_run import _assignments, _differs
+from odoo.addons.crm_lifecycle.models.crm_batch_run import _assignments, _differs, _version
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +21,9 @@ STATE_COLUMNS = (
     "loyalty_lock_until",
     "loyalty_member_card_id",
 )
+# Columns of a member a run line is computed from: when one of them changed between the run's preparation
+# and its application (an order upgraded her, a manager set her tier), the line is recomputed, not applied.
+VERSION_COLUMNS = (*STATE_COLUMNS, "loyalty_tier_id")
 CHUNK_SIZE = 20000
 # Key of the advisory lock that makes preparing a tier run single-worker ("crm_loyalty" as a number).
 PREPARE_LOCK_KEY = 0x63726D6C6F79
@@ -76,6 +79,9 @@ class CrmLoyaltyRun(models.Model):
         Columns: partner_id, STATE_COLUMNS, loyalty_tier_id, old_tier_id, reason (of a tier change).
         Rules: upgrade to the highest qualifying tier at once; on the review date (or when a lock lapses)
         keep the tier if it still qualifies, else go down one tier; a lock keeps everything but the spend.
+        A member of a retired tier (archived, or moved to another company) goes at once to the active tier
+        just below it in the ladder, or to the higher one her spend qualifies for (reason tier_retired); her
+        review date and lock stay as they are.
         """
         p = params
         amount = self.env["crm.lifecycle.run"]._get_order_amount_sql(p["currency_id"])
@@ -84,7 +90,7 @@ class CrmLoyaltyRun(models.Model):
         return SQL(
             """
             WITH tiers AS (
-                SELECT id, min_spend, COALESCE(min_orders, 0) AS min_orders,
+                SELECT id, sequence, min_spend, COALESCE(min_orders, 0) AS min_orders,
                        ROW_NUMBER() OVER (ORDER BY sequence, min_spend, id) AS rank
                   FROM crm_loyalty_tier
                  WHERE active AND (company_id IS NULL OR company_id = %(company_id)s)
@@ -109,6 +115,10 @@ class CrmLoyaltyRun(models.Model):
                        COALESCE(a.orders, 0) AS orders,
                        cp.loyalty_tier_id AS old_tier_id,
                        ot.rank AS old_rank,
+                       cp.loyalty_tier_id IS NOT NULL AND ot.id IS NULL AS retired,
+                       (SELECT MAX(t.rank) FROM tiers t
+                         WHERE ot.id IS NULL
+                           AND (t.sequence, t.min_spend, t.id) < (rt.sequence, rt.min_spend, rt.id)) AS below_rank,
                        cp.loyalty_tier_since AS old_since,
                        cp.loyalty_review_date AS old_review,
                        COALESCE(cp.loyalty_tier_locked, FALSE) AS old_locked,
@@ -119,14 +129,16 @@ class CrmLoyaltyRun(models.Model):
                             WHERE c.partner_id = cp.id AND c.program_id = %(program_id)s AND c.active
                             ORDER BY c.id LIMIT 1
                        )) AS card_id,
+                       -- a lock without end date never expires (NULL would clear it below)
                        COALESCE(cp.loyalty_tier_locked, FALSE)
-                           AND cp.loyalty_lock_until <= %(today)s AS lock_expired,
+                           AND COALESCE(cp.loyalty_lock_until <= %(today)s, FALSE) AS lock_expired,
                        COALESCE(cp.loyalty_tier_locked, FALSE)
                            AND (cp.loyalty_lock_until IS NULL OR cp.loyalty_lock_until > %(today)s) AS locked
                   FROM cand c
                   JOIN res_partner cp ON cp.id = c.partner_id
                   LEFT JOIN agg a ON a.partner_id = c.partner_id
                   LEFT JOIN tiers ot ON ot.id = cp.loyalty_tier_id
+                  LEFT JOIN crm_loyalty_tier rt ON rt.id = cp.loyalty_tier_id
                  WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
             ), qualified AS (
                 SELECT b.*, q.id AS q_tier_id, COALESCE(q.rank, 0) AS q_rank
@@ -139,6 +151,7 @@ class CrmLoyaltyRun(models.Model):
             ), decided AS (
                 SELECT qu.*,
                        CASE
+                           WHEN qu.retired THEN 'retired'
                            WHEN qu.locked THEN 'keep'
                            WHEN qu.q_rank > COALESCE(qu.old_rank, 0) THEN 'up'
                            WHEN qu.old_tier_id IS NULL THEN 'keep'
@@ -151,7 +164,8 @@ class CrmLoyaltyRun(models.Model):
             SELECT d.partner_id,
                    d.spend AS loyalty_qualifying_spend,
                    d.orders AS loyalty_qualifying_orders,
-                   CASE WHEN d.action IN ('up', 'down') THEN %(today)s ELSE d.old_since END AS loyalty_tier_since,
+                   CASE WHEN d.action IN ('up', 'down', 'retired') THEN %(today)s ELSE d.old_since END
+                       AS loyalty_tier_since,
                    CASE WHEN d.action IN ('up', 'down', 'renew') THEN %(today)s + %(window_days)s
                         ELSE d.old_review END AS loyalty_review_date,
                    d.old_locked AND NOT d.lock_expired AS loyalty_tier_locked,
@@ -161,10 +175,13 @@ class CrmLoyaltyRun(models.Model):
                    CASE d.action
                        WHEN 'up' THEN d.q_tier_id
                        WHEN 'down' THEN (SELECT t.id FROM tiers t WHERE t.rank = d.old_rank - 1)
+                       WHEN 'retired' THEN (SELECT t.id FROM tiers t
+                                             WHERE t.rank = GREATEST(COALESCE(d.below_rank, 0), d.q_rank))
                        ELSE d.old_tier_id
                    END AS loyalty_tier_id,
                    d.old_tier_id,
-                   CASE WHEN d.lock_expired THEN 'lock_expired'
+                   CASE WHEN d.action = 'retired' THEN 'tier_retired'
+                        WHEN d.lock_expired THEN 'lock_expired'
                         WHEN d.action = 'up' THEN 'upgrade'
                         ELSE 'review' END AS reason
               FROM decided d
@@ -194,12 +211,12 @@ class CrmLoyaltyRun(models.Model):
                     """
                     WITH q AS (%(query)s)
                     INSERT INTO crm_loyalty_run_line
-                           (run_id, chunk, partner_id, company_id, old_tier_id, reason, %(cols)s)
+                           (run_id, chunk, partner_id, company_id, old_tier_id, reason, version, %(cols)s)
                     SELECT %(run_id)s,
                            (ROW_NUMBER() OVER (ORDER BY q.partner_id) - 1) / %(chunk_size)s
                                + COALESCE((SELECT MAX(chunk) + 1 FROM crm_loyalty_run_line
                                             WHERE run_id = %(run_id)s), 0),
-                           q.partner_id, %(company_id)s, q.old_tier_id, q.reason, %(q_cols)s
+                           q.partner_id, %(company_id)s, q.old_tier_id, q.reason, %(version)s, %(q_cols)s
                       FROM q
                       JOIN res_partner p ON p.id = q.partner_id
                      WHERE %(differs)s
@@ -210,6 +227,7 @@ class CrmLoyaltyRun(models.Model):
                     run_id=self.id,
                     company_id=company.id,
                     chunk_size=chunk_size,
+                    version=_version(VERSION_COLUMNS, "p"),
                     differs=_differs(columns, "p", "q"),
                 )
             )
@@ -222,48 +240,62 @@ class CrmLoyaltyRun(models.Model):
 
         The very first run after installation gives every customer its first tier set-based, in the same
         UPDATE as its values, with its history line and pricelist but without a mail to each customer.
+
+        A member whose values changed since the run was prepared (an order upgraded her, a manager set her
+        tier) is not given the line's older values: she is evaluated again now (`_loyalty_refresh`), so a
+        run never moves a tier more than one step below the current one, nor clears a lock it did not set.
         """
         partners = self.env["res.partner"]
         partners.flush_model()
+        stale = self._get_stale_partner_ids(chunk, VERSION_COLUMNS)
         if initial:
-            return self._apply_chunk_initial(chunk)
-        changed = self._write_partners_from_lines(chunk, STATE_COLUMNS)
-        self.env.cr.execute(
-            SQL(
-                """SELECT l.partner_id, l.loyalty_tier_id, p.loyalty_tier_id, l.reason,
-                          l.loyalty_qualifying_spend, l.company_id
-                     FROM crm_loyalty_run_line l
-                     JOIN res_partner p ON p.id = l.partner_id
-                    WHERE l.run_id = %s AND l.chunk = %s
-                      AND p.loyalty_tier_id IS DISTINCT FROM l.loyalty_tier_id""",
-                self.id,
-                chunk,
+            counts = self._apply_chunk_initial(chunk, stale)
+        else:
+            changed = self._write_partners_from_lines(chunk, STATE_COLUMNS, stale)
+            self.env.cr.execute(
+                SQL(
+                    """SELECT l.partner_id, l.loyalty_tier_id, p.loyalty_tier_id, l.reason,
+                              l.loyalty_qualifying_spend, l.company_id
+                         FROM crm_loyalty_run_line l
+                         JOIN res_partner p ON p.id = l.partner_id
+                        WHERE l.run_id = %s AND l.chunk = %s AND l.partner_id != ALL(%s::int[])
+                          AND p.loyalty_tier_id IS DISTINCT FROM l.loyalty_tier_id""",
+                    self.id,
+                    chunk,
+                    stale,
+                )
             )
-        )
-        moves = self.env.cr.fetchall()
-        errors = partners._loyalty_apply_tier_changes(moves)
-        return changed, len(moves) - errors, errors
+            moves = self.env.cr.fetchall()
+            errors = partners._loyalty_apply_tier_changes(moves)
+            counts = (changed, len(moves) - errors, errors)
+        if stale:
+            partners.browse(stale)._loyalty_refresh()
+        return counts[0] + len(stale), counts[1], counts[2]
 
-    def _write_partners_from_lines(self, chunk, columns):
-        """Copy `columns` of the chunk's run lines onto their members (one UPDATE); return how many."""
+    def _write_partners_from_lines(self, chunk, columns, stale=()):
+        """Copy `columns` of the chunk's run lines onto their members (one UPDATE), but for the `stale`
+        partner ids; return how many."""
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
                       SET %(assign)s
                      FROM crm_loyalty_run_line l
                     WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
-                      AND p.id = l.partner_id""",
+                      AND p.id = l.partner_id AND l.partner_id != ALL(%(stale)s::int[])""",
                 assign=_assignments(columns, "l"),
                 run_id=self.id,
                 chunk=chunk,
+                stale=list(stale),
             )
         )
         count = self.env.cr.rowcount
         self.env["res.partner"].invalidate_model(list(columns))
         return count
 
-    def _apply_chunk_initial(self, chunk):
-        """First tiers, set-based: history lines, then the members' values and tiers, then tier pricelists."""
+    def _apply_chunk_initial(self, chunk, stale=()):
+        """First tiers, set-based: history lines, then the members' values and tiers, then tier pricelists
+        (but for the `stale` partner ids)."""
+        stale = list(stale)
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
@@ -276,7 +308,7 @@ class CrmLoyaltyRun(models.Model):
                        %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM crm_loyalty_run_line l
                   JOIN res_partner p ON p.id = l.partner_id
-                 WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
+                 WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s AND l.partner_id != ALL(%(stale)s::int[])
                    AND p.loyalty_tier_id IS DISTINCT FROM l.loyalty_tier_id
                 """,
                 today=self.date,
@@ -284,11 +316,12 @@ class CrmLoyaltyRun(models.Model):
                 now=now,
                 run_id=self.id,
                 chunk=chunk,
+                stale=stale,
             )
         )
         tier_changes = self.env.cr.rowcount
         columns = (*STATE_COLUMNS, "loyalty_tier_id")
-        changed = self._write_partners_from_lines(chunk, columns)
+        changed = self._write_partners_from_lines(chunk, columns, stale)
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
@@ -299,9 +332,11 @@ class CrmLoyaltyRun(models.Model):
                      JOIN crm_loyalty_tier t ON t.id = l.loyalty_tier_id
                     WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s AND t.pricelist_id IS NOT NULL
                       AND l.old_tier_id IS DISTINCT FROM l.loyalty_tier_id
+                      AND l.partner_id != ALL(%(stale)s::int[])
                       AND p.commercial_partner_id = l.partner_id""",
                 run_id=self.id,
                 chunk=chunk,
+                stale=stale,
             )
         )
         self.env["res.partner"].invalidate_model([*columns, "specific_property_product_pricelist"])
@@ -327,6 +362,7 @@ class CrmLoyaltyRunLine(models.Model):
     old_tier_id = fields.Many2one("crm.loyalty.tier", ondelete="set null")
     loyalty_tier_id = fields.Many2one("crm.loyalty.tier", ondelete="set null")
     reason = fields.Char()
+    version = fields.Char(help="Version (md5) of the member's values the line was computed from.")
     loyalty_qualifying_spend = fields.Float(digits=(16, 6))
     loyalty_qualifying_orders = fields.Integer()
     loyalty_tier_since = fields.Date()

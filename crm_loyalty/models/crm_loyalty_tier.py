@@ -29,7 +29,8 @@ class CrmLoyaltyTier(models.Model):
     )
     pricelist_id = fields.Many2one(
         "product.pricelist",
-        help="Pricelist given to the tier's members when they reach it (leave empty to keep theirs).",
+        help="Pricelist given to the tier's members when they reach it (leave empty to keep theirs). Setting one "
+        "turns on Sales' Pricelists feature, as Settings would, since new quotations only use pricelists then.",
     )
     points_multiplier = fields.Float(
         default=1.0, digits=(16, 2), help="Points earned through the membership program are multiplied by this."
@@ -88,6 +89,39 @@ class CrmLoyaltyTier(models.Model):
                         )
                     )
 
+    @api.constrains("pricelist_id", "active")
+    def _check_pricelist_active(self):
+        for tier in self.filtered(lambda tier: tier.active and tier.pricelist_id and not tier.pricelist_id.active):
+            raise ValidationError(
+                self.env._(
+                    "The pricelist %(pricelist)s of tier %(tier)s is archived: its members would not get it.",
+                    pricelist=tier.pricelist_id.name,
+                    tier=tier.name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tiers = super().create(vals_list)
+        tiers._enable_pricelist_feature()
+        return tiers
+
+    def write(self, vals):
+        """Retiring a tier (archiving it, or moving it to another company) moves its members at once, as the
+        nightly evaluation would: to the active tier just below it, or to the higher one their spend
+        qualifies for, with history reason *Tier Retired*, their review date and lock kept, and no email.
+        Giving a tier a pricelist turns Sales' Pricelists feature on (see `_enable_pricelist_feature`)."""
+        members = self.env["res.partner"]
+        if ("active" in vals and not vals["active"]) or "company_id" in vals:
+            # sudo: whoever may edit the tiers retires one; its members are customers of every salesperson.
+            members = self.env["res.partner"].sudo().search([("loyalty_tier_id", "in", self.ids), *MEMBER_DOMAIN])
+        result = super().write(vals)
+        if vals.get("pricelist_id"):
+            self._enable_pricelist_feature()
+        if members:
+            members._loyalty_refresh()
+        return result
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_members(self):
         members = self.filtered("member_count")
@@ -106,3 +140,19 @@ class CrmLoyaltyTier(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_loyalty.crm_loyalty_member_action")
         action["domain"] = [("loyalty_tier_id", "=", self.id), *MEMBER_DOMAIN]
         return action
+
+    def _enable_pricelist_feature(self):
+        """Turn on Sales' Pricelists feature when one of these tiers gives a pricelist, as Settings does.
+
+        Without the feature Odoo ignores every pricelist on new quotations, and saving Settings would archive
+        them. Like Settings (and Odoo's own multi-currency activation), the feature group is implied by
+        Internal User and the companies' default pricelists are activated or created.
+        """
+        if not self.filtered("pricelist_id"):
+            return
+        if self.env["res.groups"]._is_feature_enabled("product.group_product_pricelist"):
+            return
+        # sudo: a global feature, enabled the way product/models/res_currency.py does it for multi-currency
+        group_user = self.env.ref("base.group_user").sudo()
+        group_user._apply_group(self.env.ref("product.group_product_pricelist").sudo())
+        self.env["res.company"].sudo()._activate_or_create_pricelists()

@@ -5,6 +5,7 @@ TIER_CHANGE_REASONS = [
     ("review", "Review"),
     ("manual", "Manual"),
     ("lock_expired", "Lock Expired"),
+    ("tier_retired", "Tier Retired"),
 ]
 
 

@@ -17,3 +17,17 @@ class LoyaltyProgram(models.Model):
                         company=company.name,
                     )
                 )
+
+    @api.constrains("sale_ok")
+    def _check_membership_program_sales(self):
+        used = self.env["res.company"].sudo().search([("loyalty_program_id", "in", self.ids)])
+        for company in used:
+            if not company.loyalty_program_id.sale_ok:
+                raise ValidationError(
+                    self.env._(
+                        "%(program)s is the membership program of %(company)s: it must stay available in Sales, "
+                        "where members earn their points.",
+                        program=company.loyalty_program_id.name,
+                        company=company.name,
+                    )
+                )

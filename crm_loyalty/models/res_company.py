@@ -11,6 +11,7 @@ class ResCompany(models.Model):
         domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [id, False])]",
         help="The loyalty card program that is the membership card: its points are multiplied by the tier "
         "and expire after the points validity.",
+        groups="base.group_user",
     )
     loyalty_window_days = fields.Integer(
         string="Qualifying Window (days)",
@@ -21,6 +22,7 @@ class ResCompany(models.Model):
         string="Enroll Automatically",
         default=True,
         help="Create the customer's membership card at the first confirmed order.",
+        groups="base.group_user",
     )
     loyalty_points_validity_months = fields.Integer(
         string="Points Validity (months)",
@@ -57,3 +59,15 @@ class ResCompany(models.Model):
         for company in self:
             if company.loyalty_points_validity_months < 0:
                 raise ValidationError(self.env._("The points validity cannot be negative."))
+
+    @api.constrains("loyalty_program_id")
+    def _check_loyalty_program_sales(self):
+        for company in self:
+            if company.loyalty_program_id and not company.loyalty_program_id.sale_ok:
+                raise ValidationError(
+                    self.env._(
+                        "The membership program %s is not available in Sales: members would earn no points on their "
+                        "orders. Tick Sales on the program first.",
+                        company.loyalty_program_id.name,
+                    )
+                )

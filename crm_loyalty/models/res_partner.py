@@ -7,7 +7,16 @@ from odoo.tools import SQL, format_amount
 from .crm_loyalty_run import STATE_COLUMNS, _assignments, _differs
 
 CONTACT_COLUMNS = (*STATE_COLUMNS, "loyalty_tier_id")
-LOCK_FIELDS = {"loyalty_tier_locked", "loyalty_lock_reason", "loyalty_lock_until"}
+# Set only by Customer Care managers (Set Tier wizard, unlock) and by the evaluations (superuser): the tier
+# lock, its reason and end date, and the tier it holds with its dates.
+LOCK_FIELDS = {
+    "loyalty_tier_locked",
+    "loyalty_lock_reason",
+    "loyalty_lock_until",
+    "loyalty_tier_id",
+    "loyalty_tier_since",
+    "loyalty_review_date",
+}
 
 
 class ResPartner(models.Model):
@@ -38,27 +47,41 @@ class ResPartner(models.Model):
         help="Untaxed amount of confirmed orders over the qualifying window, in company currency.",
     )
     loyalty_qualifying_orders = fields.Integer(string="Qualifying Orders", readonly=True, copy=False)
-    loyalty_next_tier_id = fields.Many2one("crm.loyalty.tier", string="Next Tier", compute="_compute_loyalty_next_tier")
+    # compute_sudo: the ladder is configuration; a portal customer reading their own progress needs it too
+    loyalty_next_tier_id = fields.Many2one(
+        "crm.loyalty.tier", string="Next Tier", compute="_compute_loyalty_next_tier", compute_sudo=True
+    )
     loyalty_spend_to_next_tier = fields.Monetary(
-        string="Spend to Next Tier", currency_field="lifecycle_currency_id", compute="_compute_loyalty_next_tier"
+        string="Spend to Next Tier",
+        currency_field="lifecycle_currency_id",
+        compute="_compute_loyalty_next_tier",
+        compute_sudo=True,
     )
     loyalty_progress = fields.Float(
-        string="Progress to Next Tier", compute="_compute_loyalty_next_tier", help="In %, of the next tier's spend."
+        string="Progress to Next Tier",
+        compute="_compute_loyalty_next_tier",
+        compute_sudo=True,
+        help="In %, of the next tier's spend.",
     )
-    loyalty_progress_label = fields.Char(compute="_compute_loyalty_next_tier", string="Tier Progress")
+    loyalty_progress_label = fields.Char(
+        compute="_compute_loyalty_next_tier", string="Tier Progress", compute_sudo=True
+    )
     loyalty_tier_locked = fields.Boolean(
         string="Tier Locked",
         readonly=True,
         copy=False,
         help="A locked tier is kept until the lock's end date (or until a manager unlocks it).",
+        groups="base.group_user",
     )
-    loyalty_lock_reason = fields.Char(string="Tier Lock Reason", readonly=True, copy=False)
-    loyalty_lock_until = fields.Date(string="Tier Locked Until", readonly=True, copy=False)
+    loyalty_lock_reason = fields.Char(string="Tier Lock Reason", readonly=True, copy=False, groups="base.group_user")
+    loyalty_lock_until = fields.Date(string="Tier Locked Until", readonly=True, copy=False, groups="base.group_user")
     loyalty_member_card_id = fields.Many2one(
         "loyalty.card", string="Membership Card", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
     loyalty_points = fields.Float(related="loyalty_member_card_id.points", string="Loyalty Points")
-    loyalty_tier_history_count = fields.Integer(compute="_compute_loyalty_tier_history_count", string="Tier Moves")
+    loyalty_tier_history_count = fields.Integer(
+        compute="_compute_loyalty_tier_history_count", string="Tier Moves", groups="base.group_user"
+    )
 
     @api.model
     def _read_group_loyalty_tier_ids(self, tiers, domain):
@@ -104,14 +127,25 @@ class ResPartner(models.Model):
             if partner.loyalty_tier_locked and not (partner.loyalty_lock_reason or "").strip():
                 raise ValidationError(self.env._("Locking the membership tier of %s needs a reason.", partner.name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get(name) for vals in vals_list for name in LOCK_FIELDS):
+            self._check_loyalty_lock_access()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if (
-            LOCK_FIELDS & vals.keys()
-            and not self.env.su
-            and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager")
-        ):
-            raise AccessError(self.env._("Only Customer Care managers can lock or unlock a membership tier."))
+        if LOCK_FIELDS & vals.keys():
+            self._check_loyalty_lock_access()
         return super().write(vals)
+
+    def _check_loyalty_lock_access(self):
+        """The tier, its lock, reason, end date and review date change through the Set Tier wizard, the
+        unlock action and the evaluations (run as superuser), never by a direct create or write of someone
+        who is not a Customer Care manager (RPC included)."""
+        if not self.env.su and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager"):
+            raise AccessError(
+                self.env._("Only Customer Care managers can lock, unlock or set the membership tier of a customer.")
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -332,7 +366,9 @@ class ResPartner(models.Model):
             ]
         )
         self._loyalty_switch_pricelists(done)
-        self._loyalty_notify(done)
+        # A member moved because her tier was retired did nothing: no "welcome" or "your membership is now"
+        # email (it would read as an upgrade or a sanction); the history line says why.
+        self._loyalty_notify([move for move in done if move[3] != "tier_retired"])
         self._loyalty_sync_contacts([move[0] for move in moves])
         return errors
 
@@ -354,8 +390,14 @@ class ResPartner(models.Model):
     @api.model
     def _loyalty_notify(self, moves):
         """Mail customers moved up or down (not on entering the lowest tier); an activity for the
-        salesperson of a customer who reaches the top tier."""
-        ups, downs, tops = [], [], []
+        salesperson of a customer who reaches the top tier.
+
+        Emails are rendered and sent in the company of the tier (the move's company), not the running
+        user's: a contact without company of company B gets B's address and layout. The to-do goes along
+        CRM Care's assignment chain (res.users._crm_care_get_assignee): salesperson, their sales team
+        leader, Customer Care managers, active and allowed in that company.
+        """
+        ups, downs, tops = defaultdict(list), defaultdict(list), defaultdict(list)
         ladders = {}
         for partner_id, tier_id, old_tier_id, __, __, company_id in moves:
             if company_id not in ladders:
@@ -364,32 +406,44 @@ class ResPartner(models.Model):
             ranks = ladders[company_id]
             new_rank, old_rank = ranks.get(tier_id, 0), ranks.get(old_tier_id, 0)
             if new_rank > old_rank and (old_tier_id or new_rank > 1):
-                ups.append(partner_id)
+                ups[company_id].append(partner_id)
             elif new_rank < old_rank:
-                downs.append(partner_id)
+                downs[company_id].append(partner_id)
             if new_rank and new_rank == len(ranks) and new_rank > old_rank:
-                tops.append(partner_id)
-        for xmlid, partner_ids in (
+                tops[company_id].append(partner_id)
+        for xmlid, by_company in (
             ("crm_loyalty.mail_template_loyalty_upgrade", ups),
             ("crm_loyalty.mail_template_loyalty_downgrade", downs),
         ):
-            recipients = self.browse(partner_ids).filtered("email")
             template = self.env.ref(xmlid, raise_if_not_found=False)
-            if recipients and template:
-                template.sudo().send_mail_batch(recipients.ids, email_layout_xmlid="mail.mail_notification_light")
-        for partner in self.browse(tops).filtered("user_id"):
-            partner.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=partner.user_id.id,
-                summary=self.env._(
-                    "%(partner)s reached %(tier)s", partner=partner.name, tier=partner.loyalty_tier_id.name
-                ),
-                note=self.env._(
-                    "%(partner)s is now in the top membership tier. Thank them personally and make sure "
-                    "their benefits are in place.",
-                    partner=partner.name,
-                ),
-            )
+            for company_id, partner_ids in by_company.items():
+                recipients = self.browse(partner_ids).filtered("email")
+                if recipients and template:
+                    company = self.env["res.company"].browse(company_id)
+                    template.sudo().with_company(company).send_mail_batch(
+                        recipients.ids, email_layout_xmlid="mail.mail_notification_light"
+                    )
+        for company_id, partner_ids in tops.items():
+            company = self.env["res.company"].browse(company_id)
+            for partner in self.browse(partner_ids).sudo():
+                salesperson = partner.user_id or partner.commercial_partner_id.user_id
+                user = self.env["res.users"]._crm_care_get_assignee(
+                    company, salesperson, salesperson._crm_care_get_sales_team_leader()
+                )
+                if not user:
+                    continue
+                partner.with_company(company).activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._(
+                        "%(partner)s reached %(tier)s", partner=partner.name, tier=partner.loyalty_tier_id.name
+                    ),
+                    note=self.env._(
+                        "%(partner)s is now in the top membership tier. Thank them personally and make sure "
+                        "their benefits are in place.",
+                        partner=partner.name,
+                    ),
+                )
 
     @api.model
     def _loyalty_sync_contacts(self, partner_ids=None):

@@ -155,6 +155,19 @@ class TestLoyaltyTiers(LoyaltyCase):
         self.assertEqual(self._history(partner)[-1].reason, "lock_expired")
         self.assertEqual(partner.loyalty_review_date, self._day(60 + self.WINDOW))
 
+    def test_lock_without_end_date_holds_through_orders_and_nights(self):
+        partner = self._customer("Open-ended Lock")
+        self._order(partner, self.TODAY, amount=100)
+        with freeze_time(self.TODAY):
+            partner.with_user(self.manager)._loyalty_set_tier_manually(self.gold, "Board member")
+        self._order(partner, self._day(5), amount=100)
+        self._evaluate(self._day(400))
+        self.env.invalidate_all()
+        self.assertEqual(partner.loyalty_tier_id, self.gold)
+        self.assertTrue(partner.loyalty_tier_locked, "a lock without end date never lapses by itself")
+        self.assertEqual(partner.loyalty_lock_reason, "Board member")
+        self.assertFalse(partner.loyalty_lock_until)
+
     def test_unlock_applies_the_rules_from_today(self):
         partner = self._customer("Unlocked")
         self._order(partner, self.TODAY, amount=100)
