@@ -28,3 +28,4 @@ from . import test_readme_care_reports
 from . import test_readme_rfm
 from . import test_readme_demo
 from . import test_readme_care_audience
+from . import test_readme_companies

@@ -242,3 +242,17 @@ class TestReadmeReports(ReadmeViewMixin, LifecycleCase):
             ).run()
         self.env.invalidate_all()
         self.assertEqual(customer.total_revenue, 900)
+
+    def test_an_amount_changed_after_confirmation_is_picked_up_by_the_nightly_refresh(self):
+        customer = self._customer("Added A Line")
+        order = self._order(customer, date(2026, 6, 14), amount=100)
+        with freeze_time(datetime(2026, 6, 14, 15)):
+            order.write(
+                {
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 400})
+                    ]
+                }
+            )
+        self._run_cron(date(2026, 6, 15))
+        self.assertEqual((customer.total_revenue, customer.order_count), (500, 1))
