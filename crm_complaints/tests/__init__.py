@@ -1,3 +1,4 @@
 from . import test_complaint_merge
 from . import test_compensation_coupon
 from . import test_readme_reports
+from . import test_readme_config

@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -65,3 +66,8 @@ class TestReadmeCareAudience(CareCase):
             self.env["base.automation"]._cron_process_time_based_actions()
         self.assertIn(tag, big.category_id, "the time-based rule saw the entry")
         self.assertNotIn(tag, small.category_id)
+
+    def test_an_sms_step_needs_an_sms_template(self):
+        with self.assertRaises(ValidationError) as caught:
+            self._campaign("birthday", steps=[{"action": "sms"}])
+        self.assertIn("needs a value", str(caught.exception))
