@@ -20,3 +20,4 @@ from . import test_loyalty_portal_company_move
 from . import test_loyalty_assignment
 from . import test_readme_benefits
 from . import test_readme_demo
+from . import test_readme_companies
