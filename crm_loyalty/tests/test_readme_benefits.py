@@ -46,19 +46,20 @@ class TestReadmeBenefits(ReadmeViewMixin, LoyaltyCase):
     def test_points_expire_oldest_first_with_the_card_line_text(self):
         self.company.loyalty_points_validity_months = 12
         partner = self._customer("Saver")
-        self._earn(partner, date(2026, 2, 1), 300)
-        self._earn(partner, date(2026, 5, 1), 200)
+        # One point per currency unit of the order as Odoo's loyalty counts it (its total, taxes included).
+        old_lot = self._earn(partner, date(2026, 2, 1), 300).amount_total
+        new_lot = self._earn(partner, date(2026, 5, 1), 200).amount_total
         card = partner.loyalty_member_card_id
-        self.assertEqual(card.points, 500)
+        self.assertEqual(card.points, old_lot + new_lot)
         with freeze_time(date(2027, 1, 31)), self._no_commit():
             self.env["loyalty.card"]._cron_expire_loyalty_points()
-        self.assertEqual(card.points, 500, "nothing is older than 12 months yet")
+        self.assertEqual(card.points, old_lot + new_lot, "nothing is older than 12 months yet")
         with freeze_time(date(2027, 2, 1)), self._no_commit():
             self.env["loyalty.card"]._cron_expire_loyalty_points()
         self.env.invalidate_all()
-        self.assertEqual(card.points, 200, "the oldest lot expired, the newer one is left")
+        self.assertEqual(card.points, new_lot, "the oldest lot expired, the newer one is left")
         line = card.history_ids.filtered("crm_loyalty_expiry_date")
-        self.assertEqual((line.used, line.description), (300, "Points earned up to 2026-02-01 expired"))
+        self.assertEqual((line.used, line.description), (old_lot, "Points earned up to 2026-02-01 expired"))
 
     def test_no_email_on_joining_the_lowest_tier_but_on_moves_up_and_down(self):
         partner = self._customer("Gentle Landing")
