@@ -1,11 +1,12 @@
 """tests/README.md maps every README promise to tests: each test it names must exist (a renamed or removed
-test would leave a promise unproven without anyone noticing)."""
+test would leave a promise unproven without anyone noticing); so must every test a README names."""
 
 import ast
 import re
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+ADDONS = ("crm_lifecycle", "crm_loyalty", "crm_complaints")
 FOLDERS = {"LC": "crm_lifecycle/tests", "LY": "crm_loyalty/tests", "CP": "crm_complaints/tests", "T": "tests"}
 
 
@@ -58,3 +59,20 @@ def _missing():
 
 def test_every_test_named_in_the_promise_table_exists():
     assert _missing() == []
+
+
+def test_every_test_a_readme_names_exists():
+    """A README naming a test file (e.g. the example `setup/test crm_lifecycle/tests/test_lifecycle_stages.py`)
+    or a test function must name one that exists: relative to the README's folder or to the repository."""
+    readmes = [REPO_DIR / "README.md"] + [REPO_DIR / addon / "README.md" for addon in ADDONS]
+    all_tests = "\n".join(path.read_text() for path in REPO_DIR.glob("**/tests/test_*.py"))
+    missing = []
+    for readme in readmes:
+        text = readme.read_text()
+        for name in set(re.findall(r"[\w/]*tests/test_\w+\.py", text)):
+            if not (readme.parent / name).exists() and not (REPO_DIR / name).exists():
+                missing.append(f"{readme.relative_to(REPO_DIR)}: {name}")
+        for name in set(re.findall(r"`(test_\w+)`", text)):
+            if f"def {name}(" not in all_tests:
+                missing.append(f"{readme.relative_to(REPO_DIR)}: {name}")
+    assert missing == []
