@@ -38,7 +38,10 @@ class CrmComplaintTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
-        default=lambda self: self.env.company.resource_calendar_id,
+        compute="_compute_resource_calendar_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         check_company=True,
         help="SLA deadlines are counted in these working hours, in their timezone, without the calendar's time "
         "off and the public holidays of the complaint's company. A flexible schedule counts its hours a day "
@@ -47,6 +50,14 @@ class CrmComplaintTeam(models.Model):
     complaint_ids = fields.One2many("crm.complaint", "team_id", string="Complaints")
     open_complaint_count = fields.Integer(compute="_compute_open_complaint_count", string="Open Complaints")
     color = fields.Integer()
+
+    @api.depends("company_id")
+    def _compute_resource_calendar_id(self):
+        """The team's company's working hours, until a manager picks others (of that company or shared)."""
+        for team in self:
+            calendar = team.resource_calendar_id
+            if not calendar or (calendar.company_id and calendar.company_id != team.company_id):
+                team.resource_calendar_id = team.company_id.resource_calendar_id
 
     def _compute_open_complaint_count(self):
         counts = dict(

@@ -5,8 +5,8 @@ from .common import ComplaintCase
 
 @tagged("post_install", "-at_install")
 class TestComplaintMerge(ComplaintCase):
-    """Complaints of merged contacts (Odoo's merge wizard) follow the survivor: Odoo repoints them, and its
-    write of the merged values on the survivor recomputes their stored customer company."""
+    """Complaints of merged contacts (Odoo's merge wizard) follow the survivor: Odoo repoints them, and our
+    merge override gives them the survivor's customer company."""
 
     def _merge(self, survivor, duplicate):
         wizard = (

@@ -81,6 +81,7 @@ class TestCareChannels(CareCase, MockSMS):
 
     def test_survey_invitation_comes_from_the_campaign_s_company(self):
         company_b = self.env["res.company"].create({"name": "Survey Sister", "email": "survey@sister.example.com"})
+        self.manager.company_ids |= company_b  # the campaign's responsible works for company B too
         self._customer("Sister Customer", birthday=date(1990, 6, 15))
         campaign = self._campaign(
             "birthday", steps=[{"action": "survey", "survey_id": self.survey.id}], company_id=company_b.id

@@ -303,10 +303,11 @@ class TestCareSendChecks(CareCase):
     def test_opportunity_skips_a_step_user_of_another_company(self):
         self._birthday_partner("Courted", user_id=self.salesman.id)
         abroad = new_test_user(self.env, "care_abroad", groups="sales_team.group_sale_salesman")
-        abroad.write({"company_ids": [Command.set(self.company_b.ids)], "company_id": self.company_b.id})
         campaign = self._campaign(
             "birthday", steps=[{"action": "create_opportunity", "user_id": abroad.id, "activity_summary": "Offer"}]
         )
+        # the step's user moves to another company after the step was set up (check_company refuses it before)
+        abroad.write({"company_ids": [Command.set(self.company_b.ids)], "company_id": self.company_b.id})
         self._run_care(self.TODAY)
         lead = self._touches(campaign).lead_id
         self.assertEqual((lead.user_id, lead.company_id), (self.salesman, self.company))

@@ -390,7 +390,7 @@ class ResPartner(models.Model):
     @api.model
     def _loyalty_notify(self, moves):
         """Mail customers moved up or down (not on entering the lowest tier); an activity for the
-        salesperson of a customer who reaches the top tier.
+        salesperson of a customer who reaches the top tier (not when the top tier is the lowest one).
 
         Emails are rendered and sent in the company of the tier (the move's company), not the running
         user's: a contact without company of company B gets B's address and layout. The to-do goes along
@@ -409,7 +409,8 @@ class ResPartner(models.Model):
                 ups[company_id].append(partner_id)
             elif new_rank < old_rank:
                 downs[company_id].append(partner_id)
-            if new_rank and new_rank == len(ranks) and new_rank > old_rank:
+            # entering the lowest tier is no achievement, even on a ladder of one tier
+            if new_rank > 1 and new_rank == len(ranks) and new_rank > old_rank:
                 tops[company_id].append(partner_id)
         for xmlid, by_company in (
             ("crm_loyalty.mail_template_loyalty_upgrade", ups),

@@ -43,6 +43,13 @@ class TestLoyaltyAssignment(LoyaltyCase):
         self.assertTrue(user.active)
         self.assertIn(self.company, user.company_ids)
 
+    def test_no_to_do_for_entering_a_ladder_of_one_tier(self):
+        (self.silver | self.gold | self.platinum).write({"active": False})
+        partner = self._customer("First Member", user_id=self.salesman.id)
+        self._order(partner, self._day(0), amount=100)
+        self.assertEqual(partner.loyalty_tier_id, self.member, "the only tier is the top one")
+        self.assertFalse(partner.activity_ids, "entering the lowest tier is no achievement")
+
     def test_upgrade_email_of_company_b_comes_from_company_b(self):
         partner = self._customer("Sister Member")
         self.assertFalse(partner.company_id)
