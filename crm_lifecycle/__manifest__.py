@@ -6,11 +6,12 @@
     "author": "CRM Care",
     "website": "https://github.com/crm-care/crm-care",
     "license": "LGPL-3",
-    "depends": ["sale_crm", "sale_management", "mail", "sms", "base_automation", "survey"],
+    "depends": ["account", "sale_crm", "sale_management", "mail", "sms", "base_automation", "survey"],
     "data": [
         "security/crm_lifecycle_security.xml",
         "security/ir.model.access.csv",
         "security/crm_care_security.xml",
+        "security/crm_purchase_security.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/ir_cron_data.xml",
         "data/crm_care_data.xml",
@@ -32,6 +33,7 @@
         "report/crm_care_conversion_views.xml",
         "views/crm_lifecycle_menus.xml",
         "views/crm_care_menus.xml",
+        "report/crm_purchase_views.xml",
     ],
     "demo": [
         "data/crm_lifecycle_demo.xml",

@@ -8,7 +8,7 @@ REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # runuser (to run PostgreSQL as the postgres user when we are root) lives in sbin, not always on PATH.
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 CACHE_DIR=${CRM_CARE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crm-care}
-ADDONS="crm_lifecycle,crm_loyalty,crm_complaints"
+ADDONS="crm_lifecycle,crm_loyalty,crm_complaints,crm_lifecycle_pos"
 STATE_DIR="$REPO_DIR/.odoo"      # git-ignored: odoo.conf, the filestores (data/), install logs (logs/)
 ODOO_CONF="$STATE_DIR/odoo.conf"
 

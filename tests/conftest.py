@@ -12,7 +12,7 @@ import pytest
 from odoo.tools import config
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-ADDONS = ["crm_lifecycle", "crm_loyalty", "crm_complaints"]
+ADDONS = ["crm_lifecycle", "crm_loyalty", "crm_complaints", "crm_lifecycle_pos"]
 
 
 @contextmanager

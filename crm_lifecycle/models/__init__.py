@@ -10,6 +10,7 @@ from . import res_partner
 from . import res_users
 from . import sale_order
 from . import sms_sms
+from . import account_move
 from . import crm_care_occasion
 from . import crm_care_occasion_date
 from . import crm_care_campaign

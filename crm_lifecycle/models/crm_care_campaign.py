@@ -351,7 +351,7 @@ class CrmCareCampaign(models.Model):
                 """SELECT p.id AS partner_id, so.id::varchar AS occurrence_key, so.id AS order_id
                      FROM sale_order so
                      JOIN res_partner p ON p.id = so.partner_id
-                    WHERE so.state = 'sale' AND so.company_id = %(company)s
+                    WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.amount_untaxed > 0
                       AND so.date_order >= %(start)s AND so.date_order < %(end)s AND %(audience)s""",
                 company=self.company_id.id,
                 start=utc(trigger),
@@ -503,6 +503,7 @@ class CrmCareCampaign(models.Model):
                          FROM sale_order so
                          JOIN res_partner p ON p.id = so.partner_id
                         WHERE so.id IN %(orders)s AND so.state = 'sale' AND so.company_id = %(company)s
+                          AND so.amount_untaxed > 0
                           AND %(planned)s >= %(today)s
                           AND %(planned)s >= COALESCE(%(start)s::date, %(planned)s)
                           AND %(planned)s <= COALESCE(%(end)s::date, %(planned)s)

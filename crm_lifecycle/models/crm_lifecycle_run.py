@@ -107,27 +107,30 @@ class CrmLifecycleRun(models.Model):
         }
 
     @api.model
-    def _get_order_rate_sql(self, currency, alias="so"):
+    def _get_order_rate_sql(self, currency, alias="so", date=None):
         """SQL scalar: the rate of `currency` (SQL) on the order's date (its UTC day, as Odoo dates the
         order's own rate), from the rates of the order's root company or the shared ones, the company's
         first, the latest at or before that day, as `res.currency._get_rates` picks it. NULL when there is
-        none at or before that day (Odoo then falls back to a later rate or to 1.0)."""
+        none at or before that day (Odoo then falls back to a later rate or to 1.0).
+        date: SQL of the rate date of other documents (an invoice's date), instead of the order's UTC day."""
         return SQL(
             """(SELECT r.rate FROM res_currency_rate r
                  JOIN res_company rc ON rc.id = %(so)s.company_id
-                WHERE r.currency_id = %(currency)s AND r.name <= %(so)s.date_order::date
+                WHERE r.currency_id = %(currency)s AND r.name <= %(date)s
                   AND (r.company_id IS NULL OR r.company_id = split_part(rc.parent_path, '/', 1)::int)
                 ORDER BY r.company_id, r.name DESC LIMIT 1)""",
             so=SQL.identifier(alias),
             currency=currency,
+            date=date or SQL("%s::date", SQL.identifier(alias, "date_order")),
         )
 
     @api.model
-    def _get_order_without_rate_sql(self, alias="so", company_currency=None):
+    def _get_order_without_rate_sql(self, alias="so", company_currency=None, date=None):
         """SQL condition: the order is in a currency other than its company's and that currency has no rate
         at or before the order's date. Odoo then stores currency_rate = 1.0 on the order, as if the amounts
         were in company currency: such an order counts as an order but adds no amount until a rate exists.
-        company_currency: SQL of the order company's currency when the query joins the company already."""
+        company_currency: SQL of the order company's currency when the query joins the company already.
+        date: SQL of the rate date of other documents (see `_get_order_rate_sql`)."""
         company_currency = company_currency or SQL(
             "(SELECT currency_id FROM res_company WHERE id = %s)", SQL.identifier(alias, "company_id")
         )
@@ -135,11 +138,11 @@ class CrmLifecycleRun(models.Model):
             "(%(so)s.currency_id != %(own)s AND %(rate)s IS NULL)",
             so=SQL.identifier(alias),
             own=company_currency,
-            rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias),
+            rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias, date),
         )
 
     @api.model
-    def _get_order_amount_sql(self, company_currency_id, alias="so"):
+    def _get_order_amount_sql(self, company_currency_id, alias="so", date=None):
         """An order's untaxed amount in the currency `company_currency_id` (an id or SQL), converted with
         the rate table at the order's date (`_get_order_rate_sql`), not with the order's stored
         currency_rate: Odoo stores 1.0 there when the currency had no rate, and never updates it.
@@ -147,7 +150,7 @@ class CrmLifecycleRun(models.Model):
         An order in a foreign currency without a rate at or before its date adds no amount (NULL) until
         an accountant adds the rate; the next refresh then counts it. The target currency and the order's
         company currency without a rate count as 1.0, as in Odoo. Other addons reuse it so every CRM Care
-        figure agrees.
+        figure agrees. date: SQL of the rate date of other documents (see `_get_order_rate_sql`).
         """
         so = SQL.identifier(alias)
         own_currency = SQL("(SELECT currency_id FROM res_company WHERE id = %s)", SQL.identifier(alias, "company_id"))
@@ -159,9 +162,40 @@ class CrmLifecycleRun(models.Model):
                END""",
             so=so,
             currency=company_currency_id,
-            target_rate=self._get_order_rate_sql(company_currency_id, alias),
-            order_rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias),
+            target_rate=self._get_order_rate_sql(company_currency_id, alias, date),
+            order_rate=self._get_order_rate_sql(SQL.identifier(alias, "currency_id"), alias, date),
             own_currency=own_currency,
+        )
+
+    @api.model
+    def _get_metrics_purchases_sql(self, params, partner_ids=None):
+        """SELECT of the purchase figures per commercial entity, from the purchase ledger (crm.purchase):
+        only purchases count as orders (net above zero: not a fully refunded or zero-amount order), every
+        net amount adds to revenue (refunds netted on the purchase they belong to, a refund of no purchase
+        on its own date). Columns: partner_id, first_dt, last_dt (UTC instants), order_count,
+        orders_last_year, revenue_last_year, total_revenue, rfm_frequency, rfm_monetary, ordered_prev_year.
+        """
+        totals = self.env["crm.purchase"]._get_purchase_totals_sql(
+            params["currency_id"], params["tz"], partner_ids, until=params["today"]
+        )
+        return SQL(
+            """SELECT pu.partner_id,
+                      MIN(pu.date_order) FILTER (WHERE pu.counted) AS first_dt,
+                      MAX(pu.date_order) FILTER (WHERE pu.counted) AS last_dt,
+                      COUNT(*) FILTER (WHERE pu.counted) AS order_count,
+                      COUNT(*) FILTER (WHERE pu.counted AND pu.date_order >= %(year_start)s) AS orders_last_year,
+                      SUM(pu.amount) FILTER (WHERE pu.date_order >= %(year_start)s) AS revenue_last_year,
+                      SUM(pu.amount) AS total_revenue,
+                      COUNT(*) FILTER (WHERE pu.counted AND pu.date_order >= %(rfm_start)s) AS rfm_frequency,
+                      SUM(pu.amount) FILTER (WHERE pu.date_order >= %(rfm_start)s) AS rfm_monetary,
+                      BOOL_OR(pu.counted AND pu.date_order >= %(prev_year_start)s
+                              AND pu.date_order < %(year_start)s) AS ordered_prev_year
+                 FROM (%(totals)s) pu
+                GROUP BY pu.partner_id""",
+            totals=totals,
+            year_start=params["year_start"],
+            rfm_start=params["rfm_start"],
+            prev_year_start=params["prev_year_start"],
         )
 
     @api.model
@@ -177,7 +211,6 @@ class CrmLifecycleRun(models.Model):
         """
         full = partner_ids is None
         p = params
-        amount = self._get_order_amount_sql(p["currency_id"])
         only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if not full else SQL()
         only_cp = SQL("AND cp.id IN %s", tuple(partner_ids)) if not full else SQL()
         if full:
@@ -208,21 +241,7 @@ class CrmLifecycleRun(models.Model):
         return SQL(
             """
             WITH agg AS (
-                SELECT p.commercial_partner_id AS partner_id,
-                       MIN(so.date_order) AS first_dt,
-                       MAX(so.date_order) AS last_dt,
-                       COUNT(*) AS order_count,
-                       COUNT(*) FILTER (WHERE so.date_order >= %(year_start)s) AS orders_last_year,
-                       SUM(%(amount)s) FILTER (WHERE so.date_order >= %(year_start)s) AS revenue_last_year,
-                       SUM(%(amount)s) AS total_revenue,
-                       COUNT(*) FILTER (WHERE so.date_order >= %(rfm_start)s) AS rfm_frequency,
-                       SUM(%(amount)s) FILTER (WHERE so.date_order >= %(rfm_start)s) AS rfm_monetary,
-                       BOOL_OR(so.date_order >= %(prev_year_start)s AND so.date_order < %(year_start)s)
-                           AS ordered_prev_year
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' %(only)s
-                 GROUP BY p.commercial_partner_id
+                %(agg)s
             ), pipeline AS (
                 SELECT p.commercial_partner_id AS partner_id
                   FROM crm_lead l
@@ -325,7 +344,7 @@ class CrmLifecycleRun(models.Model):
              CROSS JOIN retention ret
               LEFT JOIN crm_lifecycle_stage st ON st.code = s.new_code
             """,
-            amount=amount,
+            agg=self._get_metrics_purchases_sql(p, partner_ids),
             only=only,
             only_cp=only_cp,
             retention=retention,

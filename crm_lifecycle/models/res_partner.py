@@ -142,12 +142,29 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     lifecycle_missing_rate_count = fields.Integer(
-        string="Orders Without Exchange Rate",
+        string="Purchases Without Exchange Rate",
         compute="_compute_lifecycle_missing_rate_count",
         groups="crm_lifecycle.group_crm_care_user",
-        help="Confirmed orders of this customer (commercial entity) in a foreign currency with no exchange rate "
-        "at or before their date: they count as orders but add nothing to revenue and tier spend until a rate "
-        "is added.",
+        help="Purchase ledger rows (confirmed orders, direct invoices, credit notes) of this customer (commercial "
+        "entity) in a foreign currency with no exchange rate at or before their date: they count as purchases but "
+        "add nothing to revenue and tier spend until a rate is added.",
+    )
+
+    purchase_count = fields.Integer(
+        string="Purchases",
+        compute="_compute_purchase_count",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Rows of the purchase ledger of this customer (commercial entity): confirmed orders, direct "
+        "invoices and credit notes.",
+    )
+
+    purchase_refund_amount = fields.Monetary(
+        string="Refunds",
+        currency_field="lifecycle_currency_id",
+        compute="_compute_purchase_refund_amount",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Untaxed amount refunded to this customer (commercial entity) by credit notes and other refunds of "
+        "the purchase ledger, in company currency (positive). Revenue and lifetime value are net of it.",
     )
 
     @api.depends("segment_membership_ids.segment_id")
@@ -158,24 +175,64 @@ class ResPartner(models.Model):
     def _search_segment_ids(self, operator, value):
         return [("segment_membership_ids", "any", [("segment_id", operator, value)])]
 
-    def _compute_lifecycle_missing_rate_count(self):
+    def _ledger_counts(self, condition=None):
+        """{commercial entity id: number of purchase ledger rows (crm.purchase) matching `condition` (SQL on
+        the ledger's columns, alias l)} for these partners' commercial entities; one query."""
         entities = self.commercial_partner_id
-        counts = {}
-        if entities.ids:
-            self.env["sale.order"].flush_model(["partner_id", "state", "currency_id", "company_id", "date_order"])
-            counts = dict(
+        if not entities.ids:
+            return {}
+        for model in ("sale.order", "account.move", "account.move.line", "res.currency.rate"):
+            self.env[model].flush_model()
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT l.partner_id, COUNT(*) FROM (%s) l WHERE %s GROUP BY l.partner_id",
+                    self.env["crm.purchase"]._get_purchase_sql(partner_ids=entities.ids),
+                    condition or SQL("TRUE"),
+                )
+            )
+        )
+
+    def _compute_purchase_refund_amount(self):
+        refunds = {}
+        for currency in self.lifecycle_currency_id:
+            partners = self.filtered(lambda partner, currency=currency: partner.lifecycle_currency_id == currency)
+            entities = partners.commercial_partner_id
+            if not entities.ids:
+                continue
+            for model in ("sale.order", "account.move", "account.move.line", "res.currency.rate"):
+                self.env[model].flush_model()
+            refunds.update(
                 self.env.execute_query(
                     SQL(
-                        """SELECT p.commercial_partner_id, COUNT(*)
-                             FROM sale_order so
-                             JOIN res_partner p ON p.id = so.partner_id
-                            WHERE so.state = 'sale' AND p.commercial_partner_id IN %s AND %s
-                            GROUP BY p.commercial_partner_id""",
-                        tuple(entities.ids),
-                        self.env["crm.lifecycle.run"]._get_order_without_rate_sql("so"),
+                        """SELECT l.partner_id, -SUM(l.amount) FROM (%s) l
+                            WHERE l.amount_currency < 0 GROUP BY l.partner_id""",
+                        self.env["crm.purchase"]._get_purchase_sql(currency.id, partner_ids=entities.ids),
                     )
                 )
             )
+        for partner in self:
+            partner.purchase_refund_amount = refunds.get(partner.commercial_partner_id.id) or 0.0
+
+    def _compute_purchase_count(self):
+        counts = self._ledger_counts()
+        for partner in self:
+            partner.purchase_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_purchases(self):
+        """The customer's purchase ledger rows (orders, direct invoices, credit notes)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_lifecycle.crm_purchase_action")
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        return action
+
+    def action_view_purchases_without_rate(self):
+        """The customer's purchase ledger rows without exchange rate at their date."""
+        action = self.action_view_purchases()
+        action["context"] = {"search_default_filter_without_rate": 1}
+        return action
+
+    def _compute_lifecycle_missing_rate_count(self):
+        counts = self._ledger_counts(SQL("l.is_currency_rate_missing"))
         for partner in self:
             partner.lifecycle_missing_rate_count = counts.get(partner.commercial_partner_id.id, 0)
 
@@ -303,6 +360,12 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Refresh of selected customers (order events, buttons, merges)
     # ------------------------------------------------------------------
+
+    def _crm_care_refresh_purchases(self):
+        """These customers' purchases changed (an invoice, a credit note, a bridge's source such as a POS
+        order): refresh, in this transaction, what CRM Care derives from the purchase ledger. Other addons
+        extend it (crm_loyalty: the tier)."""
+        self._lifecycle_refresh(reason="order")
 
     def _lifecycle_refresh(self, reason="order", orders=None):
         """Recompute metrics and stage of these partners' commercial entities, in this transaction.

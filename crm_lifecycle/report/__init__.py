@@ -1,1 +1,2 @@
+from . import crm_purchase
 from . import crm_care_conversion

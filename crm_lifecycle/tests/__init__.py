@@ -23,6 +23,9 @@ from . import test_lifecycle_lock_access
 from . import test_segment_owner
 from . import test_segment_retire
 from . import test_multi_company
+from . import test_purchase_ledger
+from . import test_care_purchases
+from . import test_purchase_ledger_performance
 from . import test_readme_reports
 from . import test_readme_care_reports
 from . import test_readme_rfm

@@ -24,7 +24,9 @@ class TestLifecycleConcurrency(TwoWorkersCase):
         super().setUp()
         with self.registry.cursor() as cr, freeze_time(self.TODAY - timedelta(days=100)):
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.product = env["product.product"].create({"name": "Concurrency Product", "list_price": 10})
+            self.product = env["product.product"].create(
+                {"name": "Concurrency Product", "type": "service", "list_price": 10}
+            )
             self.partner_ids = []
             for i in range(self.CUSTOMERS):
                 partner = env["res.partner"].create({"name": f"Concurrent Customer {i}"})

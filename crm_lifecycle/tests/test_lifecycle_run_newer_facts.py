@@ -36,7 +36,7 @@ class TestLifecycleRunKeepsNewerFacts(TwoWorkersCase):
             self.first_age = company.lifecycle_active_days + 20  # At Risk from today on
             self.assertLess(self.first_age, company.lifecycle_churn_days)
             self.product = env["product.product"].create(
-                {"name": "Newer Facts Product", "list_price": 100, "taxes_id": [Command.clear()]}
+                {"name": "Newer Facts Product", "type": "service", "list_price": 100, "taxes_id": [Command.clear()]}
             )
             self.partner_id = env["res.partner"].create({"name": "Newer Facts Customer"}).id
             # Not the first run after installation: stage changes go through the ORM.

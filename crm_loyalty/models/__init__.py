@@ -10,3 +10,4 @@ from . import res_partner
 from . import sale_order
 from . import crm_care_step
 from . import crm_care_touch
+from . import account_move

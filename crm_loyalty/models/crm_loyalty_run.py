@@ -67,10 +67,29 @@ class CrmLoyaltyRun(models.Model):
             "currency_id": params["currency_id"],
             "digits": params["digits"],
             "today": params["today"],
+            "tz": params["tz"],
             "window_days": window,
             "window_start": local_start.astimezone(pytz.utc).replace(tzinfo=None),
             "program_id": company.loyalty_program_id.id or None,
         }
+
+    @api.model
+    def _get_tier_spend_sql(self, params, partner_ids=None):
+        """SELECT of the qualifying spend and orders per commercial entity, from the purchase ledger
+        (crm.purchase): the net amounts of the purchases of the qualifying window (refunds netted on the
+        purchase they refund, so a refund lowers the spend at once) and the number of those that count as
+        purchases (not fully refunded, not zero). Columns: partner_id, spend, orders."""
+        totals = self.env["crm.purchase"]._get_purchase_totals_sql(
+            params["currency_id"], params["tz"], partner_ids, until=params["today"]
+        )
+        return SQL(
+            """SELECT pu.partner_id, SUM(pu.amount) AS spend, COUNT(*) FILTER (WHERE pu.counted) AS orders
+                 FROM (%s) pu
+                WHERE pu.date_order >= %s
+                GROUP BY pu.partner_id""",
+            totals,
+            params["window_start"],
+        )
 
     @api.model
     def _get_tier_query(self, params, partner_ids=None):
@@ -84,8 +103,6 @@ class CrmLoyaltyRun(models.Model):
         review date and lock stay as they are.
         """
         p = params
-        amount = self.env["crm.lifecycle.run"]._get_order_amount_sql(p["currency_id"])
-        only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
         only_cp = SQL("AND id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
         return SQL(
             """
@@ -95,13 +112,7 @@ class CrmLoyaltyRun(models.Model):
                   FROM crm_loyalty_tier
                  WHERE active AND (company_id IS NULL OR company_id = %(company_id)s)
             ), agg AS (
-                SELECT p.commercial_partner_id AS partner_id,
-                       SUM(%(amount)s) AS spend,
-                       COUNT(*) AS orders
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND so.date_order >= %(window_start)s %(only)s
-                 GROUP BY p.commercial_partner_id
+                %(agg)s
             ), cand AS (
                 SELECT partner_id FROM agg
                  UNION
@@ -186,8 +197,7 @@ class CrmLoyaltyRun(models.Model):
                         ELSE 'review' END AS reason
               FROM decided d
             """,
-            amount=amount,
-            only=only,
+            agg=self._get_tier_spend_sql(p, partner_ids),
             only_cp=only_cp,
             **p,
         )

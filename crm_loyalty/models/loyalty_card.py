@@ -18,6 +18,15 @@ EXPIRY_LOCK_KEY = 0x6C6F79657870 & 0x7FFFFFFF
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
 
+    crm_loyalty_points_shortfall = fields.Float(
+        string="Points Shortfall",
+        readonly=True,
+        copy=False,
+        help="Points that credit notes should have taken back from this card (points earned on refunded "
+        "orders) but that it no longer had, already redeemed: the card stays at zero and the shortfall is "
+        "kept here (points), for Customer Care to settle with the customer.",
+    )
+
     # ------------------------------------------------------------------
     # Points expiry, first in first out
     # ------------------------------------------------------------------

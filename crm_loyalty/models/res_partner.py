@@ -79,9 +79,34 @@ class ResPartner(models.Model):
         "loyalty.card", string="Membership Card", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
     loyalty_points = fields.Float(related="loyalty_member_card_id.points", string="Loyalty Points")
+    loyalty_points_shortfall = fields.Float(
+        string="Points Shortfall",
+        compute="_compute_loyalty_points_shortfall",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Points that credit notes should have taken back from the loyalty cards of this customer "
+        "(commercial entity and its contacts) but that the cards no longer had (already redeemed).",
+    )
     loyalty_tier_history_count = fields.Integer(
         compute="_compute_loyalty_tier_history_count", string="Tier Moves", groups="base.group_user"
     )
+
+    def _compute_loyalty_points_shortfall(self):
+        entities = self.commercial_partner_id
+        totals = dict(
+            self.env["loyalty.card"]
+            .sudo()
+            ._read_group(
+                [("partner_id.commercial_partner_id", "in", entities.ids), ("crm_loyalty_points_shortfall", ">", 0)],
+                ["partner_id"],
+                ["crm_loyalty_points_shortfall:sum"],
+            )
+        )
+        by_entity = {}
+        for contact, total in totals.items():
+            key = contact.commercial_partner_id.id
+            by_entity[key] = by_entity.get(key, 0.0) + total
+        for partner in self:
+            partner.loyalty_points_shortfall = by_entity.get(partner.commercial_partner_id.id, 0.0)
 
     @api.model
     def _read_group_loyalty_tier_ids(self, tiers, domain):
@@ -229,6 +254,13 @@ class ResPartner(models.Model):
     # Evaluation of selected customers (order events, buttons)
     # ------------------------------------------------------------------
 
+    def _crm_care_refresh_purchases(self):
+        """Evaluate the tiers too, in this transaction, after crm_lifecycle's refresh: a purchase paid at
+        the till upgrades at once; a refund lowers the spend at once (a downgrade waits for the review)."""
+        result = super()._crm_care_refresh_purchases()
+        self._loyalty_refresh(enroll=True)
+        return result
+
     def _loyalty_refresh(self, enroll=False):
         """Evaluate the tiers of these partners' commercial entities, in this transaction.
 
@@ -274,8 +306,9 @@ class ResPartner(models.Model):
             self._loyalty_sync_contacts(partners.ids)
 
     def _loyalty_enroll(self, company, partner_ids):
-        """Give the commercial entities that have a confirmed order a membership card of the company's
-        program: their existing card (theirs or a contact's), else a new one."""
+        """Give the commercial entities that have a purchase (crm.purchase: a confirmed order, a direct
+        invoice, a POS order, not refunded in full) a membership card of the company's program: their
+        existing card (theirs or a contact's), else a new one."""
         program = company.loyalty_program_id
         rows = self.env.execute_query(
             SQL(
@@ -288,12 +321,11 @@ class ResPartner(models.Model):
                          LIMIT 1)
                   FROM res_partner cp
                  WHERE cp.id IN %(ids)s AND cp.loyalty_member_card_id IS NULL
-                   AND EXISTS (SELECT 1 FROM sale_order so
-                                 JOIN res_partner sp ON sp.id = so.partner_id
-                                WHERE sp.commercial_partner_id = cp.id AND so.state = 'sale')
+                   AND cp.id IN (SELECT pu.partner_id FROM (%(purchases)s) pu WHERE pu.counted)
                 """,
                 program=program.id,
                 ids=tuple(partner_ids),
+                purchases=self.env["crm.purchase"]._get_purchase_totals_sql(partner_ids=partner_ids),
             )
         )
         if not rows:

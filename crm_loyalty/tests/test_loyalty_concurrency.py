@@ -22,7 +22,9 @@ class TestLoyaltyConcurrency(TwoWorkersCase):
         super().setUp()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.product = env["product.product"].create({"name": "Loyalty Concurrency Product", "list_price": 10})
+            self.product = env["product.product"].create(
+                {"name": "Loyalty Concurrency Product", "type": "service", "list_price": 10}
+            )
             self.partner_ids = []
             for i in range(self.CUSTOMERS):
                 partner = env["res.partner"].create({"name": f"Loyalty Concurrent Customer {i}"})

@@ -28,7 +28,12 @@ class TestLoyaltyRunKeepsNewerFacts(TwoWorkersCase):
             env = self._env(cr)
             window = env.company.loyalty_window_days
             self.product = env["product.product"].create(
-                {"name": "Tier Newer Facts Product", "list_price": 100, "taxes_id": [Command.clear()]}
+                {
+                    "name": "Tier Newer Facts Product",
+                    "type": "service",
+                    "list_price": 100,
+                    "taxes_id": [Command.clear()],
+                }
             )
             Tier = env["crm.loyalty.tier"]
             self.member_id = env.ref("crm_loyalty.crm_loyalty_tier_member").id

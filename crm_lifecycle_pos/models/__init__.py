@@ -1,0 +1,2 @@
+from . import crm_purchase
+from . import pos_order
