@@ -6,8 +6,14 @@ import re
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-ADDONS = ("crm_lifecycle", "crm_loyalty", "crm_complaints")
-FOLDERS = {"LC": "crm_lifecycle/tests", "LY": "crm_loyalty/tests", "CP": "crm_complaints/tests", "T": "tests"}
+ADDONS = ("crm_lifecycle", "crm_loyalty", "crm_complaints", "crm_lifecycle_pos")
+FOLDERS = {
+    "LC": "crm_lifecycle/tests",
+    "LY": "crm_loyalty/tests",
+    "CP": "crm_complaints/tests",
+    "PS": "crm_lifecycle_pos/tests",
+    "T": "tests",
+}
 
 
 def _names(path):
@@ -30,7 +36,7 @@ def _missing():
             continue
         classes, functions, current = {}, set(), None
         for token in re.findall(r"`([^`]+)`", line):
-            full = re.fullmatch(r"(LC|LY|CP|T)/([\w/]+\.py)((?:::\w+){0,2})", token)
+            full = re.fullmatch(r"(LC|LY|CP|PS|T)/([\w/]+\.py)((?:::\w+){0,2})", token)
             short = re.fullmatch(r"((?:::\w+){1,2})", token)
             if full:
                 path = REPO_DIR / FOLDERS[full.group(1)] / full.group(2)

@@ -38,3 +38,9 @@ class TestReadmeInstall(TransactionCase):
         self.assertIn("crm_lifecycle", self._closure(complaints))
         self.assertLessEqual({"sale_management", "crm", "survey"}, self._closure(lifecycle))
         self.assertIn("loyalty", self._closure(loyalty))
+
+    def test_the_pos_bridge_installs_itself_with_point_of_sale(self):
+        bridge = self.env["ir.module.module"].search([("name", "=", "crm_lifecycle_pos")])
+        self.assertTrue(bridge.auto_install, "installed automatically")
+        self.assertEqual(set(bridge.dependencies_id.mapped("name")), {"crm_lifecycle", "point_of_sale"})
+        self.assertIn("CRM Care", bridge.shortdesc)
