@@ -10,6 +10,8 @@ from odoo.tools import SQL, float_compare, format_list, split_every
 from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
 
+from odoo.addons.crm_lifecycle.tools import business_time
+
 from ..tools.complaint_attachment import get_max_size_mb, sort_attachments
 from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
 
@@ -840,7 +842,9 @@ class CrmComplaint(models.Model):
     def _schedule_followup(self):
         self.ensure_one()
         days = self.company_id.complaint_followup_days
-        date = fields.Date.to_date(self.resolved_date or fields.Datetime.now()) + timedelta(days=days)
+        # The day of the resolution in the company's business time zone (crm_lifecycle's rule), plus the delay.
+        tz = (self.company_id or self.env.company)._get_lifecycle_today()[1]
+        date = business_time.local_date(tz, self.resolved_date or fields.Datetime.now()) + timedelta(days=days)
         user = self._get_followup_user()
         self.sudo().activity_schedule(
             "crm_complaints.mail_activity_type_complaint_followup",

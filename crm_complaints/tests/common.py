@@ -9,18 +9,50 @@ from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
 # Monday 15 June 2026; the team works Monday to Friday, 9:00-13:00 and 14:00-18:00 UTC (8 hours a day).
 MONDAY = datetime(2026, 6, 15, 9, 0)
+# The company's business time zone (follow-up dates, crm_lifecycle's dates): 8 hours ahead of UTC.
+COMPANY_TZ = "Asia/Shanghai"
 
 
 class ComplaintCase(MailCommon):
-    """A complaint team on a known calendar, its people, a customer and SLA policies, on real PostgreSQL."""
+    """A complaint team on a known calendar, its people, a customer and SLA policies, on real PostgreSQL.
+
+    Realistic by default: the company's business time zone is Asia/Shanghai, users work in other zones, a
+    second company exists, and `calendar_shanghai` is a Shanghai working schedule with a lunch break. The
+    team's SLA calendar `calendar` is UTC on purpose: the SLA tests write their instants in round UTC hours
+    (the SLA counts in the calendar's own zone, whatever the company's or the user's).
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.write({"complaint_approval_amount": 100.0, "complaint_followup_days": 3})
-        cls.company.partner_id.tz = "UTC"
+        cls.company.partner_id.tz = COMPANY_TZ
+        cls.company.crm_care_tz = COMPANY_TZ
         cls.env.user.tz = "UTC"
+        cls.company_2 = cls.env["res.company"].create(
+            {"name": "Complaints Second Company", "crm_care_tz": "America/New_York"}
+        )
+        cls.calendar_shanghai = cls.env["resource.calendar"].create(
+            {
+                "name": "Shanghai office hours",
+                "tz": COMPANY_TZ,
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for start, end, period in ((9, 12, "morning"), (13.5, 18, "afternoon"))
+                ],
+            }
+        )
         cls.calendar = cls.env["resource.calendar"].create(
             {
                 "name": "Care hours",
@@ -42,16 +74,20 @@ class ComplaintCase(MailCommon):
             }
         )
         cls.leader = mail_new_test_user(
-            cls.env, login="cmp_leader", name="Lena Leader", groups="sales_team.group_sale_salesman", tz="UTC"
+            cls.env,
+            login="cmp_leader",
+            name="Lena Leader",
+            groups="sales_team.group_sale_salesman",
+            tz="America/New_York",
         )
         cls.agent = mail_new_test_user(
-            cls.env, login="cmp_agent", name="Arno Agent", groups="sales_team.group_sale_salesman", tz="UTC"
+            cls.env, login="cmp_agent", name="Arno Agent", groups="sales_team.group_sale_salesman", tz="Europe/Paris"
         )
         cls.outsider = mail_new_test_user(
             cls.env, login="cmp_outsider", name="Olga Outsider", groups="sales_team.group_sale_salesman"
         )
         cls.manager = mail_new_test_user(
-            cls.env, login="cmp_manager", name="Mia Manager", groups="sales_team.group_sale_manager"
+            cls.env, login="cmp_manager", name="Mia Manager", groups="sales_team.group_sale_manager", tz=COMPANY_TZ
         )
         cls.manager_2 = mail_new_test_user(
             cls.env, login="cmp_manager2", name="Max Manager", groups="sales_team.group_sale_manager"
@@ -71,6 +107,18 @@ class ComplaintCase(MailCommon):
         cls.env["crm.complaint.sla"].search([]).action_archive()
         cls.policy = cls.env["crm.complaint.sla"].create(
             {"name": "Standard", "team_id": cls.team.id, "response_hours": 4, "resolve_hours": 16}
+        )
+        # A product with a 15 % sales tax (price excluded), for tests that sell and invoice.
+        cls.tax = cls.env["account.tax"].create(
+            {"name": "Complaints VAT 15%", "amount": 15.0, "amount_type": "percent", "type_tax_use": "sale"}
+        )
+        cls.taxed_product = cls.env["product.product"].create(
+            {
+                "name": "Taxed Vase",
+                "list_price": 300.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.set(cls.tax.ids)],
+            }
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Carla Customer", "email": "carla@example.com", "tz": "UTC", "lang": "en_US"}

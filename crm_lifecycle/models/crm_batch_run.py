@@ -135,7 +135,7 @@ class CrmBatchRunMixin(models.AbstractModel):
         if not self.env.cr.fetchone()[0]:
             _logger.info("%s: another worker is preparing a run", self._description)
             return self.browse()
-        today = fields.Date.context_today(self)
+        today = self.env.company._get_lifecycle_today()[0]
         for stale in self.search([("state", "=", "apply")]):
             if stale.date == today:
                 return stale
@@ -290,7 +290,9 @@ class CrmBatchRunMixin(models.AbstractModel):
         """Keep a year of run logs."""
         if self._abstract:
             return
-        self.search([("date", "<", fields.Date.subtract(fields.Date.today(), days=365))]).unlink()
+        self.search(
+            [("date", "<", fields.Date.subtract(self.env.company._get_lifecycle_today()[0], days=365))]
+        ).unlink()
 
 
 class CrmBatchRunChunkMixin(models.AbstractModel):

@@ -1,13 +1,14 @@
 import calendar
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import psycopg2.errors
-import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from ..tools import business_time
 
 _logger = logging.getLogger(__name__)
 
@@ -342,11 +343,6 @@ class CrmCareCampaign(models.Model):
                 audience=audience,
             )
         if kind == "after_order":
-            zone = pytz.timezone(tz)
-
-            def utc(local_day):
-                return zone.localize(datetime.combine(local_day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-
             return SQL(
                 """SELECT p.id AS partner_id, so.id::varchar AS occurrence_key, so.id AS order_id
                      FROM sale_order so
@@ -354,8 +350,8 @@ class CrmCareCampaign(models.Model):
                     WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.amount_untaxed > 0
                       AND so.date_order >= %(start)s AND so.date_order < %(end)s AND %(audience)s""",
                 company=self.company_id.id,
-                start=utc(trigger),
-                end=utc(trigger + timedelta(days=1)),
+                start=business_time.day_start_utc(tz, trigger),
+                end=business_time.day_start_utc(tz, trigger + timedelta(days=1)),
                 audience=audience,
             )
         if kind == "periodic":
@@ -471,8 +467,7 @@ class CrmCareCampaign(models.Model):
         segment = self.segment_id
         if not segment or self.kind not in ("segment_entry", "segment_exit", "periodic"):
             return
-        zone = pytz.timezone(tz)
-        today_start = zone.localize(datetime.combine(today, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        today_start = business_time.day_start_utc(tz, today)
         # Waits for a worker refreshing the same segment, then sees its refresh.
         self.env.cr.execute(SQL("SELECT date_refreshed FROM crm_segment WHERE id = %s FOR UPDATE", segment.id))
         refreshed = self.env.cr.fetchone()[0]
@@ -577,12 +572,15 @@ class CrmCareCampaign(models.Model):
         campaigns = self.search([("active", "=", True)])
         companies = campaigns.company_id
         cron._commit_progress(remaining=len(campaigns) + 1)
-        # Next birthdays (Upcoming Birthdays) move on once a day, by one worker.
+        # Next birthdays (Upcoming Birthdays) move on once a day, by one worker, on the earliest company day:
+        # a contact's next birthday never moves on before the day has ended in its company's time zone.
+        every_company = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        first_day = min(company._get_lifecycle_today()[0] for company in every_company)
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", CARE_LOCK_KEY, 0))
                 if self.env.cr.fetchone()[0]:
-                    self.env["res.partner"]._care_roll_next_birthdays(self.env.company._get_lifecycle_today()[0])
+                    self.env["res.partner"]._care_roll_next_birthdays(first_day)
         except psycopg2.errors.SerializationFailure:
             self.env.cr.rollback()  # another worker has just moved them on
         if not cron._commit_progress(1):

@@ -21,7 +21,7 @@ class CrmCareOccasion(models.Model):
 
     @api.depends("date_ids.date")
     def _compute_next_date(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._get_lifecycle_today()[0]
         for occasion in self:
             upcoming = occasion.date_ids.filtered(lambda line: line.date >= today).mapped("date")
             occasion.next_date = min(upcoming) if upcoming else False

@@ -1,15 +1,15 @@
 import logging
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import psycopg2.errors
-import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from ..tools import business_time
 from .crm_care_campaign import CARE_LOCK_KEY
 
 _logger = logging.getLogger(__name__)
@@ -315,15 +315,10 @@ class CrmCareTouch(models.Model):
         if not self:
             return {}
         company = self.env["res.company"].browse(self.env.context.get("care_company_id")) or self.company_id[:1]
-        today = self.env.context.get("care_today") or company._get_lifecycle_today()[0]
-        __, tz = company._get_lifecycle_today()
-        zone = pytz.timezone(tz)
-
-        def day_start(day):
-            return zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-
-        window_start = day_start(today - timedelta(days=company.care_window_days - 1))
-        gap_start = day_start(today - timedelta(days=company.care_min_gap_days - 1))
+        company_today, tz = company._get_lifecycle_today()
+        today = self.env.context.get("care_today") or company_today
+        window_start = business_time.day_start_utc(tz, today - timedelta(days=company.care_window_days - 1))
+        gap_start = business_time.day_start_utc(tz, today - timedelta(days=company.care_min_gap_days - 1))
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
@@ -434,7 +429,8 @@ class CrmCareTouch(models.Model):
 
     def _care_execute_activity(self):
         step = self.step_id
-        today = self.env.context.get("care_today") or fields.Date.context_today(self)
+        company = self.company_id[:1] or self.env.company
+        today = self.env.context.get("care_today") or company._get_lifecycle_today()[0]
         model_id = self.env["ir.model"]._get_id("res.partner")
         touches = list(self)
         activities = (

@@ -10,7 +10,7 @@ class CrmLifecycleHistory(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
     from_stage_id = fields.Many2one("crm.lifecycle.stage", ondelete="restrict")
     to_stage_id = fields.Many2one("crm.lifecycle.stage", index=True, ondelete="restrict")
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(required=True, default=lambda self: self.env.company._get_lifecycle_today()[0], index=True)
     reason = fields.Selection(
         [("order", "Order"), ("time", "Time"), ("manual", "Manual"), ("stage_retired", "Stage Retired")],
         required=True,

@@ -1,13 +1,12 @@
 import logging
 import random
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from ..tools import business_time
 from .crm_batch_run import _assignments, _differs, _version
 
 _logger = logging.getLogger(__name__)
@@ -76,12 +75,10 @@ class CrmLifecycleRun(models.Model):
     def _get_lifecycle_params(self, company, full=True):
         """Query parameters for one company: its date, its thresholds and UTC instants of day starts."""
         today, tz = company._get_lifecycle_today()
-        zone = pytz.timezone(tz)
 
         def younger_than(days):
             """First UTC instant of the local day from which an order is younger than `days` days."""
-            local = zone.localize(datetime.combine(today - timedelta(days=days - 1), time.min))
-            return local.astimezone(pytz.utc).replace(tzinfo=None)
+            return business_time.day_start_utc(tz, today - timedelta(days=days - 1))
 
         retention = company.clv_retention_rate or None
         if not full and retention is None:
@@ -475,7 +472,7 @@ class CrmLifecycleRun(models.Model):
         product = self.env["product.product"].create(
             {"name": "Care Gift Box", "list_price": 880.0, "type": "consu", "taxes_id": [Command.clear()]}
         )
-        today = fields.Date.context_today(self)
+        today = self.env.company._get_lifecycle_today()[0]
         names = [
             "Bright Lantern Tea House",
             "Jade River Trading",

@@ -11,7 +11,9 @@ class CrmSegmentMember(models.Model):
 
     segment_id = fields.Many2one("crm.segment", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
-    date_entered = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date_entered = fields.Date(
+        required=True, default=lambda self: self.env.company._get_lifecycle_today()[0], index=True
+    )
     date_left = fields.Date(index=True)
 
     _open_membership_unique = models.UniqueIndex(

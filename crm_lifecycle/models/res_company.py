@@ -1,10 +1,26 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..tools import business_time
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    crm_care_tz = fields.Selection(
+        _tz_get,
+        string="Business Time Zone",
+        compute="_compute_crm_care_tz",
+        store=True,
+        readonly=False,
+        help="CRM Care dates every business event of this company in this time zone, whoever triggers the "
+        "computation (a user in another time zone, the nightly jobs): today, the date of an order (first and "
+        "last order, stage dates, after-order messages), birthdays, contact pressure, tier windows and "
+        "points expiry. Taken from the time zone of the company's address when that one is set or changed; "
+        "UTC when none is set.",
+    )
     lifecycle_new_days = fields.Integer(
         string="New Customer Period (days)",
         default=90,
@@ -96,11 +112,29 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.depends("partner_id.tz")
+    def _compute_crm_care_tz(self):
+        for company in self:
+            company.crm_care_tz = company.partner_id.tz or company.crm_care_tz or "UTC"
+
     def _get_lifecycle_today(self):
-        """The company's date: today in the timezone of the company (its partner), else the user's."""
+        """(today, tz): the company's business date and its time zone name, never the user's.
+
+        tz is the company's Business Time Zone (crm_care_tz), UTC when not set; today is the current date
+        there (Odoo's clock, frozen in tests). See crm_lifecycle/tools/business_time.py for the rule.
+        """
         self.ensure_one()
-        tz = self.partner_id.tz or self.env.user.tz or "UTC"
-        return fields.Date.context_today(self.with_context(tz=tz)), tz
+        tz = self.sudo().crm_care_tz or "UTC"
+        return business_time.local_today(tz), tz
+
+    @api.model
+    def _get_crm_care_main_company(self):
+        """The company whose Business Time Zone dates the stored dates of contacts without a company (next
+        birthday, the birthday check, merge history): Odoo's main company (the one of the nightly jobs),
+        whoever writes them. Returns a res.company record (sudo)."""
+        # The external id's lookup is cached: no query per call (env.ref would check that the record exists).
+        main_id = self.env["ir.model.data"]._xmlid_to_res_id("base.main_company", raise_if_not_found=False)
+        return self.sudo().browse(main_id) if main_id else self.sudo().search([], limit=1)
 
     care_max_touches = fields.Integer(
         string="Maximum Care Messages",

@@ -4,6 +4,7 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    crm_care_tz = fields.Selection(related="company_id.crm_care_tz", readonly=False)
     lifecycle_new_days = fields.Integer(related="company_id.lifecycle_new_days", readonly=False)
     lifecycle_active_days = fields.Integer(related="company_id.lifecycle_active_days", readonly=False)
     lifecycle_churn_days = fields.Integer(related="company_id.lifecycle_churn_days", readonly=False)

@@ -268,7 +268,7 @@ class ResPartner(models.Model):
         if not column_exists(self.env.cr, "res_partner", "next_birthday"):
             create_column(self.env.cr, "res_partner", "next_birthday", "date")
             if column_exists(self.env.cr, "res_partner", "birthday"):
-                self._care_roll_next_birthdays(fields.Date.context_today(self))
+                self._care_roll_next_birthdays(self.env.company._get_lifecycle_today()[0])
 
     def _compute_lifecycle_history_count(self):
         counts = dict(
@@ -445,7 +445,7 @@ class ResPartner(models.Model):
                     "partner_id": partner_id,
                     "from_stage_id": old_stage_id,
                     "to_stage_id": stage_id,
-                    "date": stage_date or fields.Date.context_today(self),
+                    "date": stage_date or self.env.company._get_lifecycle_today()[0],
                     "reason": reason,
                     "order_id": order_by_partner.get(partner_id),
                     "user_id": self.env.uid,
@@ -537,8 +537,9 @@ class ResPartner(models.Model):
 
     @api.depends("birthday")
     def _compute_next_birthday(self):
-        today = fields.Date.context_today(self)
         for partner in self:
+            company = partner.company_id or self.env["res.company"]._get_crm_care_main_company()
+            today = company._get_lifecycle_today()[0]
             partner.next_birthday = care_dates.next_birthday(partner.birthday, today)
 
     def _compute_care_touch_count(self):
@@ -553,9 +554,9 @@ class ResPartner(models.Model):
 
     @api.constrains("birthday")
     def _check_birthday(self):
-        today = fields.Date.context_today(self)
         for partner in self.filtered("birthday"):
-            if partner.birthday > today:
+            company = partner.company_id or self.env["res.company"]._get_crm_care_main_company()
+            if partner.birthday > company._get_lifecycle_today()[0]:
                 raise ValidationError(
                     self.env._("The birthday of %(partner)s cannot be in the future.", partner=partner.display_name)
                 )

@@ -200,11 +200,9 @@ class CrmPurchase(models.Model):
 
     @api.model
     def _get_company_tz_sql(self, company):
-        """SQL: the timezone of the company `company` (SQL alias of res_company), UTC when it has none."""
-        return SQL(
-            "COALESCE(NULLIF((SELECT tz FROM res_partner WHERE id = %s), ''), 'UTC')",
-            SQL.identifier(company, "partner_id"),
-        )
+        """SQL: the Business Time Zone of the company `company` (SQL alias of res_company; its `crm_care_tz`,
+        see crm_lifecycle/tools/business_time.py), UTC when it has none."""
+        return SQL("COALESCE(NULLIF(%s, ''), 'UTC')", SQL.identifier(company, "crm_care_tz"))
 
     @api.model
     def _get_purchase_sql(self, currency_id=None, tz=None, partner_ids=None):

@@ -1,14 +1,13 @@
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
-
 from odoo.fields import Command
 
-from .common import LifecycleCase
+from .common import LifecycleCase, frozen
 
 
 class CareCase(LifecycleCase):
-    """Care campaigns on top of the lifecycle test base: frozen company days (UTC), default pressure settings."""
+    """Care campaigns on top of the lifecycle test base (company in Asia/Shanghai, taxed products, users in other
+    zones): frozen company days, default pressure settings. The daily job runs at 03:00 UTC (11:00 in Shanghai)."""
 
     @classmethod
     def setUpClass(cls):
@@ -36,7 +35,7 @@ class CareCase(LifecycleCase):
 
     def _run_care(self, on=None, **kwargs):
         moment = datetime.combine(on or self.TODAY, datetime.min.time()) + timedelta(hours=3)
-        with freeze_time(moment), self._no_commit():
+        with frozen(self.env, moment), self._no_commit():
             self.env["crm.care.campaign"]._cron_care(**kwargs)
         self.env.invalidate_all()
 

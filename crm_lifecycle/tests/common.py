@@ -1,20 +1,42 @@
 import threading
 from contextlib import contextmanager, nullcontext
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_cron import IrCron
 
+# The company's business time zone in the fixtures: 8 hours ahead of UTC, so a day boundary taken in UTC
+# (or in the user's zone) instead of the company's shows at once.
+COMPANY_TZ = "Asia/Shanghai"
+
+
+@contextmanager
+def frozen(env, moment):
+    """Both clocks at `moment` (a naive UTC datetime, or a date for its 00:00 UTC): Python's (freezegun) and
+    the transaction's (cr.now(), which stamps create_date and write_date), as mail's mock_datetime_and_now."""
+    if isinstance(moment, str):
+        moment = fields.Datetime.to_datetime(moment)
+    elif not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time.min)
+    with freeze_time(moment), patch.object(env.cr, "now", lambda: moment):
+        yield
+
 
 class LifecycleCase(TransactionCase):
-    """Customers with real sale orders on real PostgreSQL, and a company clock we control."""
+    """Customers with real sale orders on real PostgreSQL, and a company clock we control.
+
+    Realistic by default: the company's business time zone is Asia/Shanghai (UTC+8), products carry a 15 %
+    sales tax (price excluded, so amount_total is 1.15 x amount_untaxed), the user running jobs is in UTC
+    (like Odoo's bot), the salesperson and manager in other zones, and a second company (America/New_York)
+    exists. A test that needs a UTC company says so (`_use_utc_company`).
+    """
 
     TODAY = date(2026, 6, 15)
 
@@ -22,7 +44,8 @@ class LifecycleCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.company.partner_id.tz = "UTC"
+        cls.company.partner_id.tz = COMPANY_TZ
+        cls.company.crm_care_tz = COMPANY_TZ
         cls.env.user.tz = "UTC"
         cls.company.write(
             {
@@ -48,17 +71,36 @@ class LifecycleCase(TransactionCase):
                       last_order_date = NULL, total_revenue = 0, revenue_last_year = 0, rfm_recency_score = NULL"""
         )
         cls.env.invalidate_all()
+        cls.tax = cls.env["account.tax"].create(
+            {
+                "name": "Care VAT 15%",
+                "amount": 15.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
+        )
         cls.product = cls.env["product.product"].create(
-            {"name": "Care Test Product", "list_price": 100.0, "taxes_id": [Command.clear()]}
+            {"name": "Care Test Product", "list_price": 100.0, "taxes_id": [Command.set(cls.tax.ids)]}
         )
         cls.stages = cls.env["crm.lifecycle.stage"].search([])
         cls.stage = {stage.code: stage for stage in cls.stages}
         cls.manager = new_test_user(
-            cls.env, "care_manager", groups="sales_team.group_sale_manager", name="Care Manager"
+            cls.env, "care_manager", groups="sales_team.group_sale_manager", name="Care Manager", tz="America/New_York"
         )
         cls.salesman = new_test_user(
-            cls.env, "care_salesman", groups="sales_team.group_sale_salesman", name="Care Salesman"
+            cls.env, "care_salesman", groups="sales_team.group_sale_salesman", name="Care Salesman", tz="Europe/Paris"
         )
+        cls.company_2 = cls.env["res.company"].create(
+            {"name": "Care Second Company", "crm_care_tz": "America/New_York"}
+        )
+
+    @classmethod
+    def _use_utc_company(cls):
+        """For tests whose expected values are written in UTC days: Odoo's defaults, no time zone on the
+        company's address, so the company's business time zone is UTC (whatever the users' zones)."""
+        cls.company.partner_id.tz = False
+        cls.company.crm_care_tz = "UTC"
 
     @classmethod
     def _customer(cls, name="Customer", **vals):
@@ -67,9 +109,10 @@ class LifecycleCase(TransactionCase):
 
     @classmethod
     def _order(cls, partner, on, amount=100.0, confirm=True, currency=None):
-        """A sale order of `amount` (untaxed) for partner, created and confirmed on day `on`."""
-        moment = datetime.combine(on, datetime.min.time()) + timedelta(hours=10)
-        with freeze_time(moment):
+        """A sale order of `amount` (untaxed; the product's 15 % tax comes on top) for partner, created and
+        confirmed on day `on` at 10:00 UTC (18:00 in Shanghai: the same day), or at `on` if it is a datetime."""
+        moment = on if isinstance(on, datetime) else datetime.combine(on, datetime.min.time()) + timedelta(hours=10)
+        with frozen(cls.env, moment):
             vals = {
                 "partner_id": partner.id,
                 "order_line": [
@@ -112,12 +155,12 @@ class LifecycleCase(TransactionCase):
             yield
 
     def _run_cron(self, on=None, **kwargs):
-        with freeze_time(on or self.TODAY), self._no_commit():
+        with frozen(self.env, on or self.TODAY), self._no_commit():
             self.env["crm.lifecycle.run"]._cron_refresh(**kwargs)
         self.env.invalidate_all()
 
     def _refresh(self, partners, on=None):
-        with freeze_time(on or self.TODAY):
+        with frozen(self.env, on or self.TODAY):
             partners._lifecycle_refresh(reason="manual")
         self.env.invalidate_all()
 
@@ -139,8 +182,9 @@ class TwoWorkersCase(TransactionCase):
             try:
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=30)
-                    work(env)
+                    with frozen(env, moment) if moment else nullcontext():  # the worker's own clocks
+                        barrier.wait(timeout=30)
+                        work(env)
             except Exception as error:  # noqa: BLE001 - reported by the test below
                 errors.append(error)
 
@@ -150,5 +194,6 @@ class TwoWorkersCase(TransactionCase):
                 thread.start()
             for thread in threads:
                 thread.join(timeout=120)
+        self.assertFalse([thread for thread in threads if thread.is_alive()], "a worker did not finish")
         self.assertFalse([error for error in errors if not isinstance(error, expected)])
         return errors

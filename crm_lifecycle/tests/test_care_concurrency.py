@@ -7,7 +7,7 @@ from odoo.fields import Command
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from .common import TwoWorkersCase
+from .common import TwoWorkersCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -25,7 +25,7 @@ class TestCareConcurrency(TwoWorkersCase):
     def setUp(self):
         super().setUp()
         self.dbname = self.env.cr.dbname
-        with db_connect(self.dbname).cursor() as cr:
+        with db_connect(self.dbname).cursor() as cr, frozen(api.Environment(cr, SUPERUSER_ID, {}), self.DAY):
             env = api.Environment(cr, SUPERUSER_ID, {})
             self.tag_id = env["res.partner.category"].create({"name": "Care concurrency"}).id
             self.partner_ids = (

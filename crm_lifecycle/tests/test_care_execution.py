@@ -1,8 +1,6 @@
 from datetime import date
 from unittest.mock import patch
 
-from freezegun import freeze_time
-
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -10,6 +8,7 @@ from odoo.tests import tagged
 from odoo.addons.base.models.ir_cron import IrCron
 
 from .care_common import CareCase
+from .common import frozen
 
 
 @tagged("post_install", "-at_install")
@@ -113,7 +112,7 @@ class TestCareExecution(CareCase):
         def out_of_time(cron, processed=0, **kwargs):
             return 0 if processed else float("inf")
 
-        with patch.object(IrCron, "_commit_progress", out_of_time), freeze_time(self.TODAY):
+        with patch.object(IrCron, "_commit_progress", out_of_time), frozen(self.env, self.TODAY):
             finished = self.env["crm.care.touch"]._execute_due(self.company, self.TODAY, chunk_size=1)
         self.env.invalidate_all()
         self.assertFalse(finished)

@@ -1,12 +1,11 @@
 from datetime import date, timedelta
 
-from freezegun import freeze_time
-
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .care_common import CareCase
+from .common import frozen
 
 
 @tagged("post_install", "-at_install")
@@ -47,11 +46,11 @@ class TestCarePlanning(CareCase):
         partner = self._customer("Zoned", birthday=date(1990, 6, 20))
         campaign = self._campaign("birthday")
         self.company.partner_id.tz = "America/New_York"
-        with freeze_time("2026-06-20 03:00:00"), self._no_commit():
+        with frozen(self.env, "2026-06-20 03:00:00"), self._no_commit():
             self.env["crm.care.campaign"]._cron_care()
         self.assertFalse(self._touches(campaign), "still 19 June in New York")
         self.company.partner_id.tz = "Asia/Shanghai"
-        with freeze_time("2026-06-19 20:00:00"), self._no_commit():
+        with frozen(self.env, "2026-06-19 20:00:00"), self._no_commit():
             self.env["crm.care.campaign"]._cron_care()
         self.assertEqual(self._touches(campaign).partner_id, partner, "already 20 June in Shanghai")
 
@@ -68,17 +67,20 @@ class TestCarePlanning(CareCase):
         self._run_care(date(2028, 2, 29))
         self.assertEqual(self._touches(campaign).mapped("occurrence_key"), ["2027", "2028"])
         self.assertEqual(self._touches(campaign).partner_id, leap)
-        with freeze_time("2027-03-01"):
+        with frozen(self.env, "2027-03-01"):
             leap.invalidate_recordset(["next_birthday"])
             leap._compute_next_birthday()
             self.assertEqual(leap.next_birthday, date(2028, 2, 29))
 
     def test_next_birthday_rolls_forward(self):
         partner = self._customer("Roll", birthday=date(1990, 6, 10))
-        with freeze_time("2026-06-01"):
+        with frozen(self.env, "2026-06-01"):
             partner._compute_next_birthday()
         self.assertEqual(partner.next_birthday, date(2026, 6, 10))
+        # 03:00 UTC on 11 June: still 10 June in the second company (New York), so it waits.
         self._run_care(date(2026, 6, 11))
+        self.assertEqual(partner.next_birthday, date(2026, 6, 10))
+        self._run_care(date(2026, 6, 12))
         self.assertEqual(partner.next_birthday, date(2027, 6, 10))
 
     def test_next_birthday_column_is_filled_in_sql_at_installation(self):
@@ -89,7 +91,7 @@ class TestCarePlanning(CareCase):
         unknown = self._customer("No Birthday")
         self.env.flush_all()
         self.env.cr.execute("ALTER TABLE res_partner DROP COLUMN next_birthday")
-        with freeze_time("2026-06-11"):
+        with frozen(self.env, "2026-06-11"):
             self.env["res.partner"]._care_init_next_birthday_column()
         self.env.invalidate_all()
         self.assertEqual(born.next_birthday, date(2027, 6, 10))
@@ -155,7 +157,7 @@ class TestCarePlanning(CareCase):
         )
         order = self._order(partner, self.TODAY)
         kept = self._order(partner, self.TODAY)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             order._action_cancel()
         self._run_care(self._days_ago(-1))
         cancelled = self._touches(campaign).filtered(lambda t: t.order_id == order)
@@ -166,7 +168,7 @@ class TestCarePlanning(CareCase):
     def test_periodic_every_interval_for_members(self):
         vip = self._customer("VIP")
         segment = self.env["crm.segment"].create({"name": "Only VIP", "domain": f"[('id', '=', {vip.id})]"})
-        with freeze_time(date(2026, 6, 1)):
+        with frozen(self.env, date(2026, 6, 1)):
             segment._refresh_members()
         campaign = self._campaign("periodic", segment_id=segment.id, interval_days=7)
         days = [date(2026, 6, 7), date(2026, 6, 8), date(2026, 6, 9), date(2026, 6, 14), date(2026, 6, 15)]
@@ -195,7 +197,7 @@ class TestCarePlanning(CareCase):
         self._run_care(self.TODAY)  # the cron refreshes the segment: big entered today
         self.assertEqual(self._touches(entry).partner_id, big)
         self.assertFalse(self._touches(exit_))
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             order._action_cancel()
         self._run_care(self._days_ago(-1))
         self.assertEqual(len(self._touches(entry)), 1)
@@ -286,7 +288,7 @@ class TestCarePlanning(CareCase):
             self._campaign("birthday", steps=[{"action": "email"}])
 
     def test_birthday_is_refused_in_the_future_or_before_1900(self):
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             with self.assertRaisesRegex(ValidationError, "future"):
                 self._customer("Unborn", birthday=self.TODAY + timedelta(days=1))
             with self.assertRaisesRegex(ValidationError, "1900"):

@@ -2,15 +2,13 @@ import threading
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
-from freezegun import freeze_time
-
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.crm_lifecycle.models.crm_lifecycle_run import CrmLifecycleRun
 
-from .common import TwoWorkersCase
+from .common import TwoWorkersCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -22,7 +20,8 @@ class TestLifecycleConcurrency(TwoWorkersCase):
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr, freeze_time(self.TODAY - timedelta(days=100)):
+        ordered = self.TODAY - timedelta(days=100)
+        with self.registry.cursor() as cr, frozen(api.Environment(cr, SUPERUSER_ID, {}), ordered):
             env = api.Environment(cr, SUPERUSER_ID, {})
             self.product = env["product.product"].create(
                 {"name": "Concurrency Product", "type": "service", "list_price": 10}
@@ -69,7 +68,7 @@ class TestLifecycleConcurrency(TwoWorkersCase):
             self.assertEqual(cr.fetchall(), [("done",)], "one run, finished")
 
     def test_two_workers_share_the_chunks_of_a_run(self):
-        with self.registry.cursor() as cr, freeze_time(self.TODAY):
+        with self.registry.cursor() as cr, frozen(api.Environment(cr, SUPERUSER_ID, {}), self.TODAY):
             run = api.Environment(cr, SUPERUSER_ID, {})["crm.lifecycle.run"]._prepare_run(chunk_size=1)
             run_id, chunks = run.id, run.chunk_count
         self.assertEqual(chunks, self.CUSTOMERS)

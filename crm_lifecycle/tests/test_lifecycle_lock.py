@@ -1,11 +1,9 @@
 from datetime import timedelta
 
-from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import LifecycleCase
+from .common import LifecycleCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -17,12 +15,14 @@ class TestLifecycleLock(LifecycleCase):
         cls.partner = cls._customer("Key Account")
         cls._order(cls.partner, cls.TODAY - timedelta(days=300))
 
-    def _lock(self, user, stage, reason):
-        action = self.partner.with_user(user).action_lifecycle_lock()
-        wizard = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
-        wizard.stage_id = stage
-        wizard.reason = reason
-        return wizard.save().action_lock()
+    def _lock(self, user, stage, reason, on=None):
+        """The manager's lock through the wizard, on day `on` (TODAY), never on the machine's date."""
+        with frozen(self.env, on or self.TODAY):
+            action = self.partner.with_user(user).action_lifecycle_lock()
+            wizard = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
+            wizard.stage_id = stage
+            wizard.reason = reason
+            return wizard.save().action_lock()
 
     def test_salesman_cannot_lock(self):
         with self.assertRaises(AccessError):
@@ -48,7 +48,7 @@ class TestLifecycleLock(LifecycleCase):
         self._order(self.partner, self._days_ago(-200))
         self.assertEqual(self.partner.lifecycle_stage_id, self.stage["loyal"], "neither time nor orders move it")
         self.assertEqual(self.partner.order_count, 2, "metrics still refresh while locked")
-        with freeze_time(self._days_ago(-200)):
+        with frozen(self.env, self._days_ago(-200)):
             self.partner.with_user(self.manager).action_lifecycle_unlock()
         self.assertFalse(self.partner.lifecycle_locked)
         self.assertEqual(self.partner.lifecycle_stage_id, self.stage["active"], "unlocking re-evaluates at once")
@@ -58,5 +58,6 @@ class TestLifecycleLock(LifecycleCase):
             self.partner.with_user(self.salesman).action_lifecycle_refresh()
         self.env.cr.execute("UPDATE res_partner SET order_count = 0 WHERE id = %s", [self.partner.id])
         self.env.invalidate_all()
-        self.partner.with_user(self.manager).action_lifecycle_refresh()
+        with frozen(self.env, self.TODAY):
+            self.partner.with_user(self.manager).action_lifecycle_refresh()
         self.assertEqual(self.partner.order_count, 1)

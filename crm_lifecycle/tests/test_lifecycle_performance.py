@@ -1,15 +1,18 @@
 import logging
+from datetime import datetime, time
 
 from odoo.tests import tagged
 
-from .common import LifecycleCase
+from .common import LifecycleCase, frozen
 
 _logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
 class TestLifecyclePerformance(LifecycleCase):
-    """Order confirmation adds a constant, small number of queries, whatever the customer's history."""
+    """Order confirmation adds a constant, small number of queries, whatever the customer's history.
+
+    Every confirmation and refresh runs at a frozen moment (TODAY 10:00 UTC), never on the machine's date."""
 
     MAX_ADDED_QUERIES = 20
 
@@ -32,10 +35,14 @@ class TestLifecyclePerformance(LifecycleCase):
         order = self._order(partner, self.TODAY, confirm=False).with_context(**context)
         self.env.flush_all()
         self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        order.action_confirm()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
+        with self._at_today():
+            before = self.env.cr.sql_log_count
+            order.action_confirm()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+    def _at_today(self):
+        return frozen(self.env, datetime.combine(self.TODAY, time(10)))
 
     def test_confirm_query_count_is_constant_and_small(self):
         one = self._customer_with_history("One Order", 1)
@@ -57,10 +64,11 @@ class TestLifecyclePerformance(LifecycleCase):
 
     def test_refresh_query_count(self):
         partner = self._customer_with_history("Refreshed", 1000)
-        partner._lifecycle_refresh()  # warm the caches (company settings, stages)
-        self.env.flush_all()
-        self.env.cr.execute("UPDATE res_partner SET order_count = 0 WHERE id = %s", [partner.id])
-        # One statement computes and writes the metrics; no stage change, so nothing else.
-        with self.assertQueryCount(1):
-            partner._lifecycle_refresh()
+        with self._at_today():
+            partner._lifecycle_refresh()  # warm the caches (company settings, stages)
+            self.env.flush_all()
+            self.env.cr.execute("UPDATE res_partner SET order_count = 0 WHERE id = %s", [partner.id])
+            # One statement computes and writes the metrics; no stage change, so nothing else.
+            with self.assertQueryCount(1):
+                partner._lifecycle_refresh()
         self.assertEqual(partner.order_count, 1000)

@@ -1,8 +1,6 @@
-from freezegun import freeze_time
-
 from odoo.tests import tagged
 
-from .common import LifecycleCase
+from .common import LifecycleCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -69,12 +67,12 @@ class TestLifecycleStages(LifecycleCase):
         first, second = self._customer("First"), self._customer("Second")
         order = self._order(first, self.TODAY)
         self.assertEqual(first.order_count, 1)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             order.partner_id = second
         self.assertEqual((first.order_count, second.order_count), (0, 1))
         self.assertFalse(first.lifecycle_stage_id)
         self.assertEqual(second.lifecycle_stage_id, self.stage["new"])
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             order._action_cancel()
         self.assertEqual(second.order_count, 0)
         self.assertFalse(second.lifecycle_stage_id)
@@ -124,6 +122,6 @@ class TestLifecycleStages(LifecycleCase):
         self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])
         order = self._order(partner, self.TODAY)
         self.assertEqual(partner.lifecycle_stage_id, self.stage["won_back"])
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             order.date_order = self._days_ago(400)  # the "comeback" order was in fact an old one
         self.assertEqual(partner.lifecycle_stage_id, self.stage["churned"])

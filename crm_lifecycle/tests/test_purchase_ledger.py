@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from freezegun import freeze_time
 
 from odoo.fields import Command
@@ -182,3 +184,11 @@ class TestPurchaseLedger(PurchaseLedgerMixin, LifecycleCase):
         self.assertEqual(
             self.env["crm.purchase"].search(action["domain"] + [("is_currency_rate_missing", "=", True)]), row
         )
+
+    def test_rows_are_dated_in_the_business_time_zone_not_the_address_s(self):
+        self.company.partner_id.tz = "America/New_York"
+        self.company.crm_care_tz = "Asia/Shanghai"  # chosen in Settings after the address
+        partner = self._customer("Late Evening Buyer")
+        self._order(partner, datetime(2026, 3, 1, 23, 30))  # 07:30 on 2 March in Shanghai, 18:30 on 1 March in NY
+        self.assertEqual(self._ledger(partner).date, date(2026, 3, 2))
+

@@ -1,9 +1,7 @@
-from freezegun import freeze_time
-
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import LifecycleCase
+from .common import LifecycleCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -19,7 +17,7 @@ class TestSegment(LifecycleCase):
         cls.segment = cls.env["crm.segment"].create({"name": "Big", "domain": "[('total_revenue', '>=', 1000)]"})
 
     def _refresh(self, segment, on):
-        with freeze_time(on):
+        with frozen(self.env, on):
             return segment._refresh_members()[segment.id]
 
     def test_refresh_gives_entered_and_left_events(self):
@@ -56,7 +54,7 @@ class TestSegment(LifecycleCase):
                 "domain": "[('last_order_date', '>=', (context_today() - relativedelta(days=7)).strftime('%Y-%m-%d'))]",
             }
         )
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             self.assertEqual(segment.preview_count, 2)
         self.assertEqual(self._refresh(segment, self._days_ago(-30))[0], [])
 
@@ -67,7 +65,7 @@ class TestSegment(LifecycleCase):
 
     def test_cron_refreshes_active_segments(self):
         archived = self.env["crm.segment"].create({"name": "Old", "domain": "[]", "active": False})
-        with self._no_commit(), freeze_time(self.TODAY):
+        with self._no_commit(), frozen(self.env, self.TODAY):
             self.env["crm.segment"]._cron_refresh_segments()
         self.assertEqual(self.segment.member_count, 1)
         self.assertEqual(archived.member_count, 0)

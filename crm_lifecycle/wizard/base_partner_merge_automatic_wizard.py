@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 from odoo.tools import SQL
 
 # The stage lock: the flag and the values it holds. They move together, never the lock without its value.
@@ -102,7 +102,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     "partner_id": survivor.id,
                     "from_stage_id": old_stage.id,
                     "to_stage_id": values["lifecycle_stage_id"].id,
-                    "date": fields.Date.context_today(self),
+                    "date": (
+                        survivor.company_id or self.env["res.company"]._get_crm_care_main_company()
+                    )._get_lifecycle_today()[0],
                     "reason": "manual",
                 }
             )

@@ -19,7 +19,7 @@ class CrmLifecycleLockWizard(models.TransientModel):
                 "lifecycle_locked": True,
                 "lifecycle_lock_reason": self.reason,
                 "lifecycle_stage_id": self.stage_id.id,
-                "lifecycle_stage_date": fields.Date.context_today(self)
+                "lifecycle_stage_date": (partner.company_id or self.env.company)._get_lifecycle_today()[0]
                 if old_stage != self.stage_id
                 else partner.lifecycle_stage_date,
             }

@@ -56,7 +56,7 @@ class CrmCareTouch(models.Model):
                     company=program.company_id.name,
                 )
             )
-        today = fields.Date.context_today(self)
+        today = company._get_lifecycle_today()[0]
         expiration = today + timedelta(days=step.coupon_validity_days) if step.coupon_validity_days else False
         cards = self.env["loyalty.card"]
         todo = touches

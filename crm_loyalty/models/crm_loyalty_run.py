@@ -1,12 +1,11 @@
 import logging
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.crm_lifecycle.models.crm_batch_run import _assignments, _differs, _version
+from odoo.addons.crm_lifecycle.tools import business_time
 
 _logger = logging.getLogger(__name__)
 
@@ -59,8 +58,7 @@ class CrmLoyaltyRun(models.Model):
         """crm_lifecycle's company date and currency, plus the first instant of the qualifying window."""
         params = self.env["crm.lifecycle.run"]._get_lifecycle_params(company, full=False)
         window = company.loyalty_window_days or 365
-        zone = pytz.timezone(params["tz"])
-        local_start = zone.localize(datetime.combine(params["today"] - timedelta(days=window - 1), time.min))
+        window_start = business_time.day_start_utc(params["tz"], params["today"] - timedelta(days=window - 1))
         return {
             "company_id": company.id,
             "default_company_id": self.env.company.id,
@@ -69,7 +67,7 @@ class CrmLoyaltyRun(models.Model):
             "today": params["today"],
             "tz": params["tz"],
             "window_days": window,
-            "window_start": local_start.astimezone(pytz.utc).replace(tzinfo=None),
+            "window_start": window_start,
             "program_id": company.loyalty_program_id.id or None,
         }
 

@@ -19,7 +19,7 @@ class CrmLoyaltyTierHistory(models.Model):
     company_id = fields.Many2one(related="partner_id.company_id", store=True)
     from_tier_id = fields.Many2one("crm.loyalty.tier", ondelete="set null")
     to_tier_id = fields.Many2one("crm.loyalty.tier", index=True, ondelete="set null")
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(required=True, default=lambda self: self.env.company._get_lifecycle_today()[0], index=True)
     reason = fields.Selection(TIER_CHANGE_REASONS, required=True, default="manual")
     direction = fields.Selection(
         [("up", "Up"), ("down", "Down"), ("same", "Same")],

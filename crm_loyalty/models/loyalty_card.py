@@ -1,12 +1,13 @@
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import psycopg2
-import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from odoo.addons.crm_lifecycle.tools import business_time
 
 _logger = logging.getLogger(__name__)
 
@@ -40,8 +41,7 @@ class LoyaltyCard(models.Model):
         months = company.loyalty_points_validity_months
         tz = company._get_lifecycle_today()[1]
         last_expired_day = today - relativedelta(months=months)
-        local = pytz.timezone(tz).localize(datetime.combine(last_expired_day + timedelta(days=1), time.min))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        return business_time.day_start_utc(tz, last_expired_day + timedelta(days=1))
 
     @api.model
     def _cron_expire_loyalty_points(self, chunk_size=EXPIRY_CHUNK_SIZE):
@@ -224,7 +224,7 @@ class LoyaltyCard(models.Model):
         months = company.loyalty_points_validity_months
         if not self or not months or self.points <= 0:
             return False, 0.0
-        tz = pytz.timezone(company._get_lifecycle_today()[1])
+        tz = company._get_lifecycle_today()[1]
         history = self.env["loyalty.history"].sudo().search([("card_id", "=", self.id)], order="create_date, id")
         to_consume = sum(history.mapped("used"))
         remaining_by_date = {}
@@ -233,7 +233,7 @@ class LoyaltyCard(models.Model):
             to_consume -= consumed
             left = line.issued - consumed
             if left > 0:
-                earned = pytz.utc.localize(line.create_date).astimezone(tz).date()
+                earned = business_time.local_date(tz, line.create_date)
                 expiry = earned + relativedelta(months=months)
                 remaining_by_date[expiry] = remaining_by_date.get(expiry, 0.0) + left
         if not remaining_by_date:

@@ -192,14 +192,15 @@ class ResPartner(models.Model):
         """End the lock now: from today the normal rules apply (today is a review day)."""
         self._check_lifecycle_manager()
         partners = self.commercial_partner_id.filtered("loyalty_tier_locked")
-        partners.write(
-            {
-                "loyalty_tier_locked": False,
-                "loyalty_lock_reason": False,
-                "loyalty_lock_until": False,
-                "loyalty_review_date": fields.Date.context_today(self),
-            }
-        )
+        for partner in partners:
+            partner.write(
+                {
+                    "loyalty_tier_locked": False,
+                    "loyalty_lock_reason": False,
+                    "loyalty_lock_until": False,
+                    "loyalty_review_date": (partner.company_id or self.env.company)._get_lifecycle_today()[0],
+                }
+            )
         partners.sudo()._loyalty_refresh()
         return True
 
@@ -223,7 +224,7 @@ class ResPartner(models.Model):
         self._check_lifecycle_manager()
         if not (reason or "").strip():
             raise ValidationError(self.env._("Setting a membership tier by hand needs a reason."))
-        today = fields.Date.context_today(self)
+        today = (self.company_id[:1] or self.env.company)._get_lifecycle_today()[0]
         if lock_until and lock_until <= today:
             raise ValidationError(self.env._("The end date of the tier lock must be after today."))
         for partner in self.commercial_partner_id:
@@ -381,20 +382,24 @@ class ResPartner(models.Model):
                     except Exception:  # noqa: BLE001
                         errors += 1
                         self.env["crm.loyalty.run"]._log_tier_error(move[0], tier_id)
-        today = fields.Date.context_today(self)
+        company_ids = {move[5] for move in done}
+        today = {
+            cid: (self.env["res.company"].browse(cid) or self.env.company)._get_lifecycle_today()[0]
+            for cid in company_ids
+        }
         self.env["crm.loyalty.tier.history"].sudo().create(
             [
                 {
                     "partner_id": partner_id,
                     "from_tier_id": old_tier_id,
                     "to_tier_id": tier_id,
-                    "date": today,
+                    "date": today[company_id],
                     "reason": reason,
                     "qualifying_spend": spend,
                     "note": note,
                     "user_id": self.env.uid,
                 }
-                for partner_id, tier_id, old_tier_id, reason, spend, __ in done
+                for partner_id, tier_id, old_tier_id, reason, spend, company_id in done
             ]
         )
         self._loyalty_switch_pricelists(done)

@@ -1,11 +1,9 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
-from freezegun import freeze_time
-
 from odoo.fields import Command
 
-from odoo.addons.crm_lifecycle.tests.common import LifecycleCase
+from odoo.addons.crm_lifecycle.tests.common import LifecycleCase, frozen
 
 
 class LoyaltyCase(LifecycleCase):
@@ -88,7 +86,7 @@ class LoyaltyCase(LifecycleCase):
 
     def _evaluate(self, on=None, **kwargs):
         """The nightly tier evaluation on day `on`."""
-        with freeze_time(on or self.TODAY), self._no_commit():
+        with frozen(self.env, on or self.TODAY), self._no_commit():
             self.env["crm.loyalty.run"]._cron_evaluate_tiers(**kwargs)
         self.env.invalidate_all()
 

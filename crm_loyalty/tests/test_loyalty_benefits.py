@@ -1,7 +1,7 @@
-from freezegun import freeze_time
-
 from odoo.fields import Command
 from odoo.tests import Form, tagged
+
+from odoo.addons.crm_lifecycle.tests.common import frozen
 
 from .common import LoyaltyCase
 
@@ -26,7 +26,7 @@ class TestLoyaltyBenefits(LoyaltyCase):
         self.assertEqual(company.loyalty_tier_id, self.gold)
         self.assertEqual(company.property_product_pricelist, self.gold_pricelist)
         self.assertEqual(contact.property_product_pricelist, self.gold_pricelist)
-        with freeze_time(self._day(2)):
+        with frozen(self.env, self._day(2)):
             quote = Form(self.env["sale.order"])
             quote.partner_id = contact
             self.assertEqual(quote.pricelist_id, self.gold_pricelist, "a new quote takes the tier's pricelist")
@@ -45,20 +45,22 @@ class TestLoyaltyBenefits(LoyaltyCase):
         card = partner.loyalty_member_card_id
         self.assertTrue(card, "auto-enrolled at the first confirmed order")
         self.assertEqual(card.program_id, self.program)
-        self.assertEqual(card.points, 21000, "the first order was earned as a plain member")
+        # Odoo's loyalty rule gives a point per unit paid, tax included: 21,000 + 15 % tax = 24,150.
+        self.assertEqual(card.points, 24150, "the first order was earned as a plain member")
         self.assertEqual(first.loyalty_points_multiplier, 1.0)
         self.assertEqual(partner.loyalty_tier_id, self.gold)
         second = self._order(partner, self._day(1), amount=1000)
         self.assertEqual(second.loyalty_tier_id, self.gold)
         self.assertEqual(second.loyalty_points_multiplier, 1.5)
         entry = second.coupon_point_ids.filtered(lambda e: e.coupon_id == card)
-        self.assertEqual(entry.points, 1500, "the order's loyalty line carries multiplied points")
+        # 1,000 + 15 % tax = 1,150 paid, x 1.5
+        self.assertEqual(entry.points, 1725, "the order's loyalty line carries multiplied points")
         self.assertEqual(entry.points_multiplier, 1.5)
-        self.assertEqual(card.points, 22500)
+        self.assertEqual(card.points, 24150 + 1725)
         line = card.history_ids.filtered(lambda h: h.order_id == second.id)
-        self.assertEqual(line.issued, 1500)
+        self.assertEqual(line.issued, 1725)
         self.assertIn("×1.5", line.description, "the card history says why")
-        self.assertEqual(second.loyalty_data["issued"], 1500)
+        self.assertEqual(second.loyalty_data["issued"], 1725)
 
     def test_other_programs_are_not_multiplied(self):
         promo = self.env["loyalty.program"].create(

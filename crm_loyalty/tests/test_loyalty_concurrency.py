@@ -1,11 +1,12 @@
 import threading
+from datetime import datetime
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.crm_lifecycle.tests.common import TwoWorkersCase
+from odoo.addons.crm_lifecycle.tests.common import TwoWorkersCase, frozen
 from odoo.addons.crm_loyalty.models.crm_loyalty_run import CrmLoyaltyRun
 
 
@@ -17,10 +18,12 @@ class TestLoyaltyConcurrency(TwoWorkersCase):
     """
 
     CUSTOMERS = 12
+    ORDERED = datetime(2026, 6, 15, 10, 0)  # the orders are confirmed then (both clocks frozen)
+    NIGHT = datetime(2026, 6, 16, 3, 0)  # the workers evaluate then
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
+        with self.registry.cursor() as cr, frozen(api.Environment(cr, SUPERUSER_ID, {}), self.ORDERED):
             env = api.Environment(cr, SUPERUSER_ID, {})
             self.product = env["product.product"].create(
                 {"name": "Loyalty Concurrency Product", "type": "service", "list_price": 10}
@@ -68,6 +71,9 @@ class TestLoyaltyConcurrency(TwoWorkersCase):
             cr.execute("SELECT state, tier_change_count FROM crm_loyalty_run WHERE id = %s", [run_id])
             return cr.fetchone()
 
+    def _in_two_workers(self, work, moment=None, expected=()):
+        return super()._in_two_workers(work, moment or self.NIGHT, expected)
+
     def test_two_workers_running_the_cron_together_move_each_member_once(self):
         self._in_two_workers(lambda env: env["crm.loyalty.run"]._cron_evaluate_tiers(chunk_size=1))
         self.assertEqual(self._history_counts(), dict.fromkeys(self.partner_ids, 1))
@@ -80,7 +86,7 @@ class TestLoyaltyConcurrency(TwoWorkersCase):
         self.assertGreaterEqual(tier_changes, self.CUSTOMERS, "both workers' counts are summed")
 
     def test_two_workers_share_the_chunks_of_a_run(self):
-        with self.registry.cursor() as cr:
+        with self.registry.cursor() as cr, frozen(api.Environment(cr, SUPERUSER_ID, {}), self.NIGHT):
             run = api.Environment(cr, SUPERUSER_ID, {})["crm.loyalty.run"]._prepare_run(chunk_size=1)
             run_id, chunks = run.id, run.chunk_count
         self.assertGreaterEqual(chunks, self.CUSTOMERS)

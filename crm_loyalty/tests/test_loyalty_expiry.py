@@ -1,13 +1,11 @@
-from datetime import datetime
+from datetime import datetime, time
 from unittest.mock import patch
-
-from freezegun import freeze_time
 
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
 
-from .common import LoyaltyCase
+from .common import LoyaltyCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -23,28 +21,25 @@ class TestLoyaltyExpiry(LoyaltyCase):
         cls.card = cls.env["loyalty.card"].create({"program_id": cls.program.id, "partner_id": cls.partner.id})
         cls.partner.loyalty_member_card_id = cls.card
 
-    def _set_earned(self, lines, on):
-        """Lines are dated by the transaction's clock (cursor now), which freezegun does not move."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE loyalty_history SET create_date = %s WHERE id IN %s",
-            [datetime.combine(on, datetime.min.time().replace(hour=12)), tuple(lines.ids)],
-        )
-        lines.invalidate_recordset(["create_date"])
+    def _on_day(self, on):
+        """Both clocks at noon UTC of day `on` (20:00 in Shanghai): history lines created inside are dated
+        by Odoo that day (create_date comes from the transaction's clock, which freezegun alone leaves)."""
+        return frozen(self.env, datetime.combine(on, time(12)))
 
     def _move(self, on, issued=0.0, used=0.0):
         """A history line of the card on day `on` (issued: a lot earned; used: points redeemed)."""
         self._move_card(self.card, on, issued, used)
 
     def _move_card(self, card, on, issued=0.0, used=0.0):
-        line = self.env["loyalty.history"].create(
-            {"card_id": card.id, "description": "move", "issued": issued, "used": used}
-        )
-        card.points += issued - used
-        self._set_earned(line, on)
+        with self._on_day(on):
+            self.env["loyalty.history"].create(
+                {"card_id": card.id, "description": "move", "issued": issued, "used": used}
+            )
+            card.points += issued - used
+            self.env.flush_all()  # stored now, as the customer's own transaction would have
 
     def _expire(self, on):
-        with freeze_time(on), self._no_commit():
+        with frozen(self.env, on), self._no_commit():
             self.env["loyalty.card"]._cron_expire_loyalty_points()
         self.env.invalidate_all()
 
@@ -114,19 +109,20 @@ class TestLoyaltyExpiry(LoyaltyCase):
     def test_other_programs_are_left_alone(self):
         other = self.env["loyalty.program"].create({"name": "Other", "program_type": "loyalty"})
         other_card = self.env["loyalty.card"].create({"program_id": other.id, "partner_id": self.partner.id})
-        line = self.env["loyalty.history"].create({"card_id": other_card.id, "description": "x", "issued": 10})
-        other_card.points = 10
-        self._set_earned(line, self.TODAY.replace(month=1, day=10))
+        with self._on_day(self.TODAY.replace(month=1, day=10)):
+            self.env["loyalty.history"].create({"card_id": other_card.id, "description": "x", "issued": 10})
+            other_card.points = 10
         self._expire(self.TODAY.replace(year=self.TODAY.year + 2))
         self.assertEqual(other_card.points, 10)
 
     def test_points_earned_on_orders_expire(self):
         order = self._order(self.partner, self.TODAY.replace(month=2, day=1), amount=300)
-        self.assertEqual(self.card.points, 300)
-        self._set_earned(self.card.history_ids.filtered(lambda h: h.order_id == order.id), order.date_order.date())
+        self.assertEqual(self.card.points, 345, "a point per unit paid: 300 + 15 % tax")
+        earned = self.card.history_ids.filtered(lambda h: h.order_id == order.id)
+        self.assertEqual(earned.create_date, order.date_order, "the lot is dated by the order's confirmation")
         self._expire(self.TODAY.replace(year=self.TODAY.year + 1, month=2, day=1))
         self.assertEqual(self.card.points, 0)
-        self.assertEqual(self._expired_lines().used, 300)
+        self.assertEqual(self._expired_lines().used, 345)
 
     def test_chunked_run_cut_short_resumes_and_expires_each_card_once(self):
         jan = self.TODAY.replace(month=1, day=10)
@@ -136,24 +132,20 @@ class TestLoyaltyExpiry(LoyaltyCase):
             partner = self._customer(f"Chunk Saver {i}")
             cards |= self.env["loyalty.card"].create({"program_id": self.program.id, "partner_id": partner.id})
         for i, card in enumerate(cards):
-            line = self.env["loyalty.history"].create({"card_id": card.id, "description": "lot", "issued": 100 + i})
-            card.points = 100 + i
-            self._set_earned(line, jan)
+            self._move_card(card, jan, issued=100 + i)
         calls = []
 
         def stop_after_first_chunk(cron, processed=0, **kwargs):
             calls.append(processed)
             return 0 if processed else float("inf")  # out of time after the first chunk
 
-        with freeze_time(day), patch.object(IrCron, "_commit_progress", stop_after_first_chunk):
+        with frozen(self.env, day), patch.object(IrCron, "_commit_progress", stop_after_first_chunk):
             self.env["loyalty.card"]._cron_expire_loyalty_points(chunk_size=2)
         self.env.invalidate_all()
         self.assertEqual(calls, [0, 2], "the run stops after its first chunk of two cards")
         self.assertEqual(cards.mapped("points"), [0, 0, 102, 103, 104])
         # Before the runner calls again, the last customer redeems 30 points: what expires is computed then.
-        redeemed = self.env["loyalty.history"].create({"card_id": cards[4].id, "description": "redeem", "used": 30})
-        cards[4].points -= 30
-        self._set_earned(redeemed, day)
+        self._move_card(cards[4], day, used=30)
         self._expire(day)
         self.assertEqual(cards.mapped("points"), [0, 0, 0, 0, 0])
         expired = self.env["loyalty.history"].search(

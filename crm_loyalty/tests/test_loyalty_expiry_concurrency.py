@@ -1,13 +1,11 @@
-from datetime import date, datetime
+from datetime import date, datetime, time
 from unittest.mock import patch
-
-from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.crm_lifecycle.tests.common import TwoWorkersCase
+from odoo.addons.crm_lifecycle.tests.common import TwoWorkersCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -44,13 +42,10 @@ class TestLoyaltyExpiryConcurrency(TwoWorkersCase):
             self.partner_id = env["res.partner"].create({"name": "Expiry Concurrency Customer"}).id
             card = env["loyalty.card"].create({"program_id": self.program_id, "partner_id": self.partner_id})
             self.card_id = card.id
-            line = env["loyalty.history"].create({"card_id": card.id, "description": "lot", "issued": 100})
-            card.points = 100
-            env.flush_all()
-            cr.execute(
-                "UPDATE loyalty_history SET create_date = %s WHERE id = %s",
-                [datetime.combine(self.EARNED, datetime.min.time()), line.id],
-            )
+            with frozen(env, datetime.combine(self.EARNED, time(12))):  # the lot is dated by both clocks
+                env["loyalty.history"].create({"card_id": card.id, "description": "lot", "issued": 100})
+                card.points = 100
+                env.flush_all()
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -67,8 +62,9 @@ class TestLoyaltyExpiryConcurrency(TwoWorkersCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             card = env["loyalty.card"].browse(self.card_id)
-            env["loyalty.history"].create({"card_id": card.id, "description": "redeem", "used": used})
-            card.points -= used
+            with frozen(env, datetime.combine(self.DAY, time.min)):
+                env["loyalty.history"].create({"card_id": card.id, "description": "redeem", "used": used})
+                card.points -= used
 
     def test_card_redeemed_while_its_chunk_runs(self):
         LoyaltyCard = self.env.registry["loyalty.card"]
@@ -84,7 +80,7 @@ class TestLoyaltyExpiryConcurrency(TwoWorkersCase):
 
         with (
             self.registry.cursor() as cr,
-            freeze_time(datetime.combine(self.DAY, datetime.min.time())),
+            frozen(api.Environment(cr, SUPERUSER_ID, {}), datetime.combine(self.DAY, time.min)),
             patch.object(LoyaltyCard, "_loyalty_expire_chunk", redeem_after_the_snapshot),
         ):
             api.Environment(cr, SUPERUSER_ID, {})["loyalty.card"]._cron_expire_loyalty_points()

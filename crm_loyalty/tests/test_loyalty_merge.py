@@ -1,6 +1,4 @@
-from datetime import date, datetime
-
-from freezegun import freeze_time
+from datetime import date, datetime, time
 
 from odoo.exceptions import AccessError
 from odoo.fields import Command
@@ -8,7 +6,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.crm_lifecycle.tests.test_lifecycle_merge import MergeCase
 
-from .common import LoyaltyCase
+from .common import LoyaltyCase, frozen
 
 REFUSED = "Only Customer Care managers can lock, unlock or set the membership tier"
 
@@ -16,7 +14,7 @@ REFUSED = "Only Customer Care managers can lock, unlock or set the membership ti
 class LoyaltyMergeCase(LoyaltyCase, MergeCase):
     def _set_tier(self, partner, tier, reason, lock_until=False):
         """A manager's tier through the Set Tier wizard."""
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             action = partner.with_user(self.manager).action_loyalty_set_tier()
             wizard = (
                 self.env[action["res_model"]]
@@ -112,20 +110,11 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
         cls.program = cls._membership_program()
         cls.company.loyalty_points_validity_months = 12
 
-    def _set_earned(self, lines, on):
-        """Lines are dated by the transaction's clock (cursor now), which freezegun does not move."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE loyalty_history SET create_date = %s WHERE id IN %s",
-            [datetime.combine(on, datetime.min.time().replace(hour=12)), tuple(lines.ids)],
-        )
-        lines.invalidate_recordset(["create_date"])
-
     def _earn(self, partner, on, amount):
-        order = self._order(partner, on, amount=amount)
-        card = partner.loyalty_member_card_id
-        self._set_earned(card.history_ids.filtered(lambda h: h.order_id == order.id), on)
-        return card
+        """An order of `amount` (untaxed; points are earned on the taxed total: amount x 1.15) confirmed at
+        noon UTC on day `on`, both clocks frozen: its lot is dated that day by Odoo itself."""
+        self._order(partner, datetime.combine(on, time(12)), amount=amount)
+        return partner.loyalty_member_card_id
 
     def test_merged_cards_keep_every_lot_and_expire_together(self):
         survivor, duplicate = self._customer("Yan Qiu"), self._customer("Yan Qiu")
@@ -138,7 +127,7 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
         self._merge(survivor, duplicate)
 
         self.assertEqual(survivor.loyalty_member_card_id, kept)
-        self.assertEqual(kept.points, 500)
+        self.assertEqual(kept.points, 345 + 230, "300 and 200 with their 15 % tax")
         self.assertEqual(kept.history_ids, lots, "the whole history on the card that keeps the points")
         self.assertEqual(
             sorted(kept.history_ids.mapped("create_date")),
@@ -152,11 +141,11 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
         )
         self.assertEqual(cards, kept, "one membership card")
         # A year after the second lot, the expiry job finds both lots on the survivor's card.
-        with freeze_time(mar.replace(year=mar.year + 1)), self._no_commit():
+        with frozen(self.env, mar.replace(year=mar.year + 1)), self._no_commit():
             self.env["loyalty.card"]._cron_expire_loyalty_points()
         self.env.invalidate_all()
         expired = kept.history_ids.filtered("crm_loyalty_expiry_date")
-        self.assertEqual(expired.used, 500)
+        self.assertEqual(expired.used, 575)
         self.assertEqual(kept.points, 0)
 
     def test_expiry_lines_of_the_same_day_merge_without_conflict(self):
@@ -164,7 +153,7 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
         survivor, *duplicates = (self._customer("Hui Fang") for __ in range(3))
         kept = self._earn(survivor, date(2025, 6, 1), 100)  # not expired yet on 10 January
         absorbed = [self._earn(partner, earned, 100) for partner in duplicates]
-        with freeze_time(expired_on), self._no_commit():
+        with frozen(self.env, expired_on), self._no_commit():
             self.env["loyalty.card"]._cron_expire_loyalty_points()
         self.env.invalidate_all()
         for card in absorbed:
@@ -176,7 +165,8 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
 
         self.assertEqual(survivor.loyalty_member_card_id, kept)
         self.assertEqual(len(kept.history_ids), 5, "three lots and two expiries, all kept")
-        self.assertEqual((sum(kept.history_ids.mapped("used")), kept.points), (200, 100))
+        # Lots of 115 points (100 + 15 % tax): two expired lots moved over, the survivor's own lot left.
+        self.assertEqual((sum(kept.history_ids.mapped("used")), kept.points), (230, 115))
         self.assertEqual(
             kept.history_ids.filtered("crm_loyalty_expiry_date").crm_loyalty_expiry_date,
             expired_on,
@@ -184,7 +174,7 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
         )
         # The survivor's own lot expires in its turn, once.
         for _run in range(2):
-            with freeze_time(self.TODAY), self._no_commit():
+            with frozen(self.env, self.TODAY), self._no_commit():
                 self.env["loyalty.card"]._cron_expire_loyalty_points()
         self.env.invalidate_all()
         self.assertEqual((len(kept.history_ids), kept.points), (6, 0))
@@ -201,7 +191,7 @@ class TestLoyaltyMergeCards(LoyaltyMergeCase):
 
         self.assertEqual(colleague.parent_id, survivor)
         self.assertEqual((survivor | colleague).loyalty_member_card_id, kept)
-        self.assertEqual(kept.points, 200)
+        self.assertEqual(kept.points, 230, "two lots of 100 + 15 % tax")
 
 
 @tagged("post_install", "-at_install")
@@ -248,7 +238,7 @@ class TestLoyaltyLockAccess(LoyaltyCase):
 
     def test_a_salesperson_s_order_still_upgrades_the_tier(self):
         customer = self.env["res.partner"].with_user(self.salesman).create({"name": "Walk-in"})
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             order = (
                 self.env["sale.order"]
                 .with_user(self.salesman)

@@ -1,15 +1,21 @@
+from datetime import datetime, time
 from unittest.mock import patch
 
 from odoo.tests import tagged
 
 from odoo.addons.crm_loyalty.models.res_partner import ResPartner
 
-from .common import LoyaltyCase
+from .common import LoyaltyCase, frozen
 
 
 @tagged("post_install", "-at_install")
 class TestLoyaltyPerformance(LoyaltyCase):
-    """Confirming an order evaluates the tier with a constant number of queries, whatever the history."""
+    """Confirming an order evaluates the tier with a constant number of queries, whatever the history.
+
+    Every confirmation and refresh runs at a frozen moment (TODAY 10:00 UTC), never on the machine's date."""
+
+    def _at_today(self):
+        return frozen(self.env, datetime.combine(self.TODAY, time(10)))
 
     def _customer_with_history(self, name, orders):
         partner = self._customer(name)
@@ -24,14 +30,15 @@ class TestLoyaltyPerformance(LoyaltyCase):
         order = self._order(partner, self.TODAY, amount=100, confirm=False)
         self.env.flush_all()
         self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        if refresh:
-            order.action_confirm()
-        else:
-            with patch.object(ResPartner, "_loyalty_refresh", lambda self, enroll=False: None):
+        with self._at_today():
+            before = self.env.cr.sql_log_count
+            if refresh:
                 order.action_confirm()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
+            else:
+                with patch.object(ResPartner, "_loyalty_refresh", lambda self, enroll=False: None):
+                    order.action_confirm()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
 
     def test_tier_evaluation_at_confirmation_is_constant(self):
         one = self._customer_with_history("One Past Order", 1)
@@ -57,19 +64,21 @@ class TestLoyaltyPerformance(LoyaltyCase):
             order = self._order(partner, self.TODAY, amount=6000, confirm=False)
             self.env.flush_all()
             self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            order.action_confirm()
-            self.env.flush_all()
-            counts.append(self.env.cr.sql_log_count - before)
+            with self._at_today():
+                before = self.env.cr.sql_log_count
+                order.action_confirm()
+                self.env.flush_all()
+                counts.append(self.env.cr.sql_log_count - before)
             self.assertEqual(partner.loyalty_tier_id, self.silver)
         self.assertEqual(counts[0], counts[1], "an upgrade costs the same whatever the history")
 
     def test_refresh_query_count(self):
         partner = self._customer_with_history("Refreshed", 1000)
-        partner._loyalty_refresh()  # warm the caches (company settings, tiers)
-        self.env.flush_all()
-        self.env.cr.execute("UPDATE res_partner SET loyalty_qualifying_orders = 0 WHERE id = %s", [partner.id])
-        # One statement computes and writes the values, one copies them to contacts; no tier change.
-        with self.assertQueryCount(2):
-            partner._loyalty_refresh()
+        with self._at_today():
+            partner._loyalty_refresh()  # warm the caches (company settings, tiers)
+            self.env.flush_all()
+            self.env.cr.execute("UPDATE res_partner SET loyalty_qualifying_orders = 0 WHERE id = %s", [partner.id])
+            # One statement computes and writes the values, one copies them to contacts; no tier change.
+            with self.assertQueryCount(2):
+                partner._loyalty_refresh()
         self.assertEqual(partner.loyalty_qualifying_orders, 1000)

@@ -35,7 +35,7 @@ class TestLoyaltyPortal(LoyaltyCase, HttpCase):
         self.assertIn("Silver", page)
         self.assertIn("6,000.00", page, "spend in the window")
         self.assertIn("more to reach Gold", page)
-        self.assertIn('o_membership_points">6000<', page)
+        self.assertIn('o_membership_points">6900<', page, "a point per unit paid: 6,000 + 15 % tax")
         self.assertIn("Stars", page)
         self.assertIn("expire on", page, "what expires next")
         self.assertIn("Upgrade", page, "tier history")

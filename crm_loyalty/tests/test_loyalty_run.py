@@ -1,8 +1,10 @@
+from datetime import datetime, time
 from unittest.mock import patch
 
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
+from odoo.addons.crm_lifecycle.tests.common import frozen
 
 from .common import LoyaltyCase
 
@@ -16,7 +18,8 @@ class TestLoyaltyRun(LoyaltyCase):
         for i, amount in enumerate(amounts):
             partner = self._customer(f"Run Customer {i}")
             order = self._order(partner, self.TODAY, amount=amount, confirm=False)
-            order.with_context(crm_lifecycle_no_refresh=True).action_confirm()
+            with frozen(self.env, datetime.combine(self.TODAY, time(10))):
+                order.with_context(crm_lifecycle_no_refresh=True).action_confirm()
             partners |= partner
         return partners
 
@@ -59,9 +62,7 @@ class TestLoyaltyRun(LoyaltyCase):
             return 0 if processed else float("inf")  # out of time after the first chunk
 
         with patch.object(IrCron, "_commit_progress", stop_after_first_chunk):
-            from freezegun import freeze_time  # noqa: PLC0415
-
-            with freeze_time(self._day(1)):
+            with frozen(self.env, self._day(1)):
                 self.env["crm.loyalty.run"]._cron_evaluate_tiers(chunk_size=1)
         self.env.invalidate_all()
         run = self.env["crm.loyalty.run"].search([("date", "=", self._day(1))])

@@ -1,7 +1,7 @@
-from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.crm_lifecycle.tests.common import frozen
 
 from .common import LoyaltyCase
 
@@ -48,7 +48,7 @@ class TestLoyaltyTiers(LoyaltyCase):
     def test_nightly_run_upgrades_what_order_events_missed(self):
         partner = self._customer("Imported Orders")
         order = self._order(partner, self.TODAY, amount=6000, confirm=False)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             order.with_context(crm_lifecycle_no_refresh=True).action_confirm()
         self.assertFalse(partner.loyalty_tier_id)
         self._evaluate(self._day(1))
@@ -60,7 +60,7 @@ class TestLoyaltyTiers(LoyaltyCase):
         partner = self._customer("Canceller")
         order = self._order(partner, self.TODAY, amount=21000)
         self.assertEqual(partner.loyalty_tier_id, self.gold)
-        with freeze_time(self._day(5)):
+        with frozen(self.env, self._day(5)):
             order._action_cancel()
         self.env.invalidate_all()
         self.assertEqual(partner.loyalty_qualifying_spend, 0, "the spend follows the cancellation")
@@ -107,7 +107,7 @@ class TestLoyaltyTiers(LoyaltyCase):
         partner = self._customer("Key Account")
         self._order(partner, self.TODAY, amount=100)
         self.assertEqual(partner.loyalty_tier_id, self.member)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             wizard = (
                 self.env["crm.loyalty.lock.wizard"]
                 .with_user(self.manager)
@@ -146,7 +146,7 @@ class TestLoyaltyTiers(LoyaltyCase):
     def test_lock_expiry_reviews_the_tier_with_a_soft_landing(self):
         partner = self._customer("Former VIP")
         self._order(partner, self.TODAY, amount=100)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             partner.with_user(self.manager)._loyalty_set_tier_manually(self.platinum, "Trade fair deal", self._day(60))
         self._evaluate(self._day(59))
         self.assertEqual(partner.loyalty_tier_id, self.platinum)
@@ -158,7 +158,7 @@ class TestLoyaltyTiers(LoyaltyCase):
     def test_lock_without_end_date_holds_through_orders_and_nights(self):
         partner = self._customer("Open-ended Lock")
         self._order(partner, self.TODAY, amount=100)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             partner.with_user(self.manager)._loyalty_set_tier_manually(self.gold, "Board member")
         self._order(partner, self._day(5), amount=100)
         self._evaluate(self._day(400))
@@ -171,7 +171,7 @@ class TestLoyaltyTiers(LoyaltyCase):
     def test_unlock_applies_the_rules_from_today(self):
         partner = self._customer("Unlocked")
         self._order(partner, self.TODAY, amount=100)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             partner.with_user(self.manager)._loyalty_set_tier_manually(self.gold, "Goodwill")
             self.assertFalse(partner.loyalty_lock_until)
             partner.with_user(self.manager).action_loyalty_unlock()
@@ -181,7 +181,7 @@ class TestLoyaltyTiers(LoyaltyCase):
     def test_lock_needs_a_manager_a_reason_and_a_future_end(self):
         partner = self._customer("Lock Target")
         self._order(partner, self.TODAY, amount=100)
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             with self.assertRaises(AccessError):
                 partner.with_user(self.salesman)._loyalty_set_tier_manually(self.gold, "Because")
             with self.assertRaises(AccessError):
@@ -252,7 +252,7 @@ class TestLoyaltyTiers(LoyaltyCase):
         segment = self.env["crm.segment"].create(
             {"name": "Gold members", "domain": f"[('loyalty_tier_id', '=', {self.gold.id})]"}
         )
-        with freeze_time(self.TODAY):
+        with frozen(self.env, self.TODAY):
             entered, __ = segment._refresh_members()[segment.id]
         self.assertEqual(entered, [gold_partner.id])
         self.assertEqual(

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 from odoo.tools import SQL
 
 # The tier lock: the flag and the values it holds. They move together, never the lock without its value.
@@ -121,7 +121,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 "partner_id": survivor.id,
                 "from_tier_id": old_tier.id,
                 "to_tier_id": tier.id,
-                "date": fields.Date.context_today(self),
+                "date": company._get_lifecycle_today()[0],
                 "reason": "manual",
                 "qualifying_spend": survivor.loyalty_qualifying_spend,
                 "note": self.env._(
