@@ -1,7 +1,7 @@
 {
     "name": "CRM Care: Loyalty Tiers",
     "summary": "Membership tiers with upgrade and downgrade rules and benefits, on Odoo's Loyalty app",
-    "version": "19.0.1.0.1",
+    "version": "19.0.1.0.2",
     "category": "Sales/CRM",
     "author": "CRM Care",
     "website": "https://github.com/crm-care/crm-care",

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import SQL, format_amount
 
 
 class AccountMove(models.Model):
@@ -14,6 +15,7 @@ class AccountMove(models.Model):
         result = super().write(vals)
         posted = moves.filtered(lambda move: move.state == "posted")
         (posted - was_posted)._crm_care_note_foreign_refunds()
+        (posted - was_posted)._crm_care_note_refunds_beyond_orders()
         changed = was_posted | posted
         if changed:
             changed._crm_care_refresh_customers(changed.commercial_partner_id.sudo())
@@ -44,3 +46,62 @@ class AccountMove(models.Model):
                     message_type="comment",
                     subtype_xmlid="mail.mt_note",
                 )
+
+    def _crm_care_note_refunds_beyond_orders(self):
+        """Tell, in the chatter of each of these posted credit notes, when the posted credit notes of one of
+        the sale orders it refunds (same customer) now refund more than the order's untaxed amount: the
+        order no longer counts as a purchase and the whole refunded amount lowers its customer's revenue
+        and spend (crm.purchase), nothing is dropped. One query for all the credit notes."""
+        refunds = self.filtered(lambda m: m.move_type == "out_refund")
+        if not refunds:
+            return
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH refunded AS (
+                    SELECT DISTINCT am.id AS move_id, so.id AS order_id
+                      FROM account_move am
+                      JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
+                      JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+                      JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                      JOIN sale_order so ON so.id = sol.order_id AND so.state = 'sale'
+                      JOIN res_partner sp ON sp.id = so.partner_id
+                     WHERE am.id IN %(ids)s AND sp.commercial_partner_id = am.commercial_partner_id
+                )
+                SELECT r.move_id, r.order_id, t.amount
+                  FROM refunded r
+                  JOIN sale_order so ON so.id = r.order_id
+                 CROSS JOIN LATERAL (
+                      SELECT SUM(aml.price_subtotal) AS amount
+                        FROM account_move_line aml
+                        JOIN account_move cn ON cn.id = aml.move_id
+                       WHERE cn.move_type = 'out_refund' AND cn.state = 'posted'
+                         AND cn.commercial_partner_id = (SELECT commercial_partner_id FROM account_move
+                                                          WHERE id = r.move_id)
+                         AND aml.display_type = 'product'
+                         AND aml.id IN (SELECT rel.invoice_line_id
+                                          FROM sale_order_line_invoice_rel rel
+                                          JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                                         WHERE sol.order_id = r.order_id)
+                 ) t
+                 WHERE t.amount > so.amount_untaxed
+                """,
+                ids=tuple(refunds.ids),
+            )
+        )
+        for move_id, order_id, amount in rows:
+            move = self.browse(move_id)
+            order = self.env["sale.order"].browse(order_id)
+            move.message_post(
+                body=self.env._(
+                    "The credit notes of %(order)s now refund %(refunded)s, more than its untaxed amount "
+                    "(%(amount)s): Customer Care counts the order as refunded in full (no longer a purchase) "
+                    "and the whole refunded amount lowers the revenue and spend of %(customer)s.",
+                    order=order.name,
+                    refunded=format_amount(self.env, amount, move.currency_id),
+                    amount=format_amount(self.env, order.amount_untaxed, order.currency_id),
+                    customer=move.commercial_partner_id.display_name,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )

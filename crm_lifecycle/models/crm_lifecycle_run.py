@@ -205,42 +205,45 @@ class CrmLifecycleRun(models.Model):
         Columns: partner_id, METRIC_COLUMNS, RFM_COLUMNS, stage_id, stage_date, old_stage_id, old_stage_date,
         old_<column> (the stored value of each metric and RFM column), locked,
         retention_rate.
+
+        One named piece per rule, each a method: agg (_get_metrics_purchases_sql: the purchase figures),
+        pipeline (_metrics_cte_pipeline), base (_metrics_cte_base: who is a customer, stored values),
+        retention (_metrics_cte_retention), rfm (_metrics_cte_rfm), staged (_metrics_cte_staged: the stage
+        rules) and the final SELECT (_metrics_select: averages, CLV, RFM segment, stage and its date).
         """
-        full = partner_ids is None
-        p = params
-        only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if not full else SQL()
-        only_cp = SQL("AND cp.id IN %s", tuple(partner_ids)) if not full else SQL()
-        if full:
-            retention = SQL(
-                """SELECT COALESCE(%s::float,
-                       (COUNT(*) FILTER (WHERE ordered_prev_year AND orders_last_year > 0))::float
-                       / NULLIF(COUNT(*) FILTER (WHERE ordered_prev_year), 0),
-                       0.5) AS rate
-                     FROM base""",
-                p["retention"],
-            )
-            rfm = SQL(
-                """SELECT partner_id,
-                          CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
-                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_frequency))::int AS f,
-                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_monetary))::int AS m,
-                          CEIL(100 * CUME_DIST() OVER (ORDER BY total_revenue))::int AS pct
-                     FROM base
-                    WHERE order_count > 0"""
-            )
-        else:
-            retention = SQL("SELECT %s::float AS rate", p["retention"])
-            rfm = SQL(
-                """SELECT partner_id, old_r AS r, old_f AS f, old_m AS m, old_pct AS pct
-                     FROM base
-                    WHERE order_count > 0"""
-            )
         return SQL(
             """
             WITH agg AS (
                 %(agg)s
             ), pipeline AS (
-                SELECT p.commercial_partner_id AS partner_id
+                %(pipeline)s
+            ), base AS (
+                %(base)s
+            ), retention AS MATERIALIZED (
+                %(retention)s
+            ), rfm AS (
+                %(rfm)s
+            ), staged AS (
+                %(staged)s
+            )
+            %(select)s
+            """,
+            agg=self._get_metrics_purchases_sql(params, partner_ids),
+            pipeline=self._metrics_cte_pipeline(params, partner_ids),
+            base=self._metrics_cte_base(params, partner_ids),
+            retention=self._metrics_cte_retention(params, partner_ids),
+            rfm=self._metrics_cte_rfm(params, partner_ids),
+            staged=self._metrics_cte_staged(params),
+            select=self._metrics_select(params),
+        )
+
+    @api.model
+    def _metrics_cte_pipeline(self, params, partner_ids=None):
+        """CTE pipeline: the commercial entities (of partner_ids, or all) with an open opportunity or an open
+        quotation. Column: partner_id."""
+        only = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
+        return SQL(
+            """SELECT p.commercial_partner_id AS partner_id
                   FROM crm_lead l
                   JOIN res_partner p ON p.id = l.partner_id
                  WHERE l.active AND l.won_status = 'pending' %(only)s
@@ -248,9 +251,18 @@ class CrmLifecycleRun(models.Model):
                 SELECT p.commercial_partner_id
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state IN ('draft', 'sent') %(only)s
-            ), base AS (
-                SELECT cp.id AS partner_id,
+                 WHERE so.state IN ('draft', 'sent') %(only)s""",
+            only=only,
+        )
+
+    @api.model
+    def _metrics_cte_base(self, params, partner_ids=None):
+        """CTE base: the customers of params' company (commercial entities with purchases, an open pipeline,
+        or lifecycle values to reset), their purchase figures from agg (dates in the company's time zone,
+        amounts rounded to the currency) and their stored values (old_*)."""
+        only_cp = SQL("AND cp.id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
+        return SQL(
+            """SELECT cp.id AS partner_id,
                        COALESCE(cp.lifecycle_locked, FALSE) AS locked,
                        cp.lifecycle_stage_id AS old_stage_id,
                        os.code AS old_code,
@@ -278,13 +290,62 @@ class CrmLifecycleRun(models.Model):
                    AND COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
                    -- customers: orders, an open pipeline, or values to reset
                    AND (a.partner_id IS NOT NULL OR pl.partner_id IS NOT NULL
-                        OR cp.lifecycle_stage_id IS NOT NULL OR cp.order_count > 0)
-            ), retention AS MATERIALIZED (
-                %(retention)s
-            ), rfm AS (
-                %(rfm)s
-            ), staged AS (
-                SELECT b.*, rfm.r, rfm.f, rfm.m, rfm.pct,
+                        OR cp.lifecycle_stage_id IS NOT NULL OR cp.order_count > 0)""",
+            old_columns=SQL(", ").join(
+                SQL("%s AS %s", SQL.identifier("cp", col), SQL.identifier(f"old_{col}"))
+                for col in (*METRIC_COLUMNS, *RFM_COLUMNS)
+            ),
+            tz=params["tz"],
+            digits=params["digits"],
+            only_cp=only_cp,
+            default_company_id=params["default_company_id"],
+            company_id=params["company_id"],
+        )
+
+    @api.model
+    def _metrics_cte_retention(self, params, partner_ids=None):
+        """CTE retention: the yearly retention rate of the CLV. The company's rate when set; in a full run
+        (no partner_ids) else estimated from base (customers of the previous year who ordered again this
+        year), 0.5 without such customers; for selected customers the stored estimate. Column: rate."""
+        if partner_ids is not None:
+            return SQL("SELECT %s::float AS rate", params["retention"])
+        return SQL(
+            """SELECT COALESCE(%s::float,
+                       (COUNT(*) FILTER (WHERE ordered_prev_year AND orders_last_year > 0))::float
+                       / NULLIF(COUNT(*) FILTER (WHERE ordered_prev_year), 0),
+                       0.5) AS rate
+                     FROM base""",
+            params["retention"],
+        )
+
+    @api.model
+    def _metrics_cte_rfm(self, params, partner_ids=None):
+        """CTE rfm: the RFM scores (1-5) and revenue percentile (1-100) of customers with purchases,
+        relative to all of base in a full run (no partner_ids), else their stored scores.
+        Columns: partner_id, r, f, m, pct."""
+        if partner_ids is not None:
+            return SQL(
+                """SELECT partner_id, old_r AS r, old_f AS f, old_m AS m, old_pct AS pct
+                     FROM base
+                    WHERE order_count > 0"""
+            )
+        return SQL(
+            """SELECT partner_id,
+                          CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
+                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_frequency))::int AS f,
+                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_monetary))::int AS m,
+                          CEIL(100 * CUME_DIST() OVER (ORDER BY total_revenue))::int AS pct
+                     FROM base
+                    WHERE order_count > 0"""
+        )
+
+    @api.model
+    def _metrics_cte_staged(self, params):
+        """CTE staged: base with its RFM scores and the code of the stage the rules give (new_code):
+        prospect (no purchase, open pipeline), won_back (a churned customer buying again, for new_days),
+        new, loyal, active, at_risk, churned (by days since the first and last purchase)."""
+        return SQL(
+            """SELECT b.*, rfm.r, rfm.f, rfm.m, rfm.pct,
                        CASE
                            WHEN b.order_count = 0 THEN CASE WHEN b.has_pipeline THEN 'prospect' END
                            WHEN b.old_code = 'churned'
@@ -302,9 +363,21 @@ class CrmLifecycleRun(models.Model):
                            ELSE 'churned'
                        END AS new_code
                   FROM base b
-                  LEFT JOIN rfm ON rfm.partner_id = b.partner_id
-            )
-            SELECT s.partner_id,
+                  LEFT JOIN rfm ON rfm.partner_id = b.partner_id""",
+            today=params["today"],
+            new_days=params["new_days"],
+            active_days=params["active_days"],
+            loyal_min=params["loyal_min"],
+            churn_days=params["churn_days"],
+        )
+
+    @api.model
+    def _metrics_select(self, params):
+        """Final SELECT over staged: the metric and RFM columns (average order value, customer lifetime
+        value over the horizon with margin, retention and discount rates, RFM segment), the stage (kept when
+        locked) and its date (a won-back customer's from the purchase that won her back), the stored values."""
+        return SQL(
+            """SELECT s.partner_id,
                    s.first_order_date,
                    s.last_order_date,
                    s.order_count,
@@ -339,20 +412,14 @@ class CrmLifecycleRun(models.Model):
                    ret.rate AS retention_rate
               FROM staged s
              CROSS JOIN retention ret
-              LEFT JOIN crm_lifecycle_stage st ON st.code = s.new_code
-            """,
-            agg=self._get_metrics_purchases_sql(p, partner_ids),
-            only=only,
-            only_cp=only_cp,
-            retention=retention,
-            rfm=rfm,
+              LEFT JOIN crm_lifecycle_stage st ON st.code = s.new_code""",
+            digits=params["digits"],
+            margin=params["margin"],
+            discount=params["discount"],
+            horizon=params["horizon"],
             rfm_matrix=[segment for r in range(1, 6) for segment in RFM_SEGMENT_MATRIX[r]],
-            old_columns=SQL(", ").join(
-                SQL("%s AS %s", SQL.identifier("cp", col), SQL.identifier(f"old_{col}"))
-                for col in (*METRIC_COLUMNS, *RFM_COLUMNS)
-            ),
+            today=params["today"],
             old_selected=SQL(", ").join(SQL.identifier("s", f"old_{col}") for col in (*METRIC_COLUMNS, *RFM_COLUMNS)),
-            **{key: value for key, value in p.items() if key != "retention"},
         )
 
     # ------------------------------------------------------------------

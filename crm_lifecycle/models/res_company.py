@@ -12,6 +12,7 @@ class ResCompany(models.Model):
     crm_care_tz = fields.Selection(
         _tz_get,
         string="Business Time Zone",
+        groups="base.group_user",
         compute="_compute_crm_care_tz",
         store=True,
         readonly=False,

@@ -24,6 +24,7 @@ from . import test_segment_owner
 from . import test_segment_retire
 from . import test_multi_company
 from . import test_purchase_ledger
+from . import test_purchase_ledger_bad_input
 from . import test_care_purchases
 from . import test_purchase_ledger_performance
 from . import test_business_time_zone

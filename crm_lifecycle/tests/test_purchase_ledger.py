@@ -191,4 +191,3 @@ class TestPurchaseLedger(PurchaseLedgerMixin, LifecycleCase):
         partner = self._customer("Late Evening Buyer")
         self._order(partner, datetime(2026, 3, 1, 23, 30))  # 07:30 on 2 March in Shanghai, 18:30 on 1 March in NY
         self.assertEqual(self._ledger(partner).date, date(2026, 3, 2))
-

@@ -100,26 +100,67 @@ class CrmLoyaltyRun(models.Model):
         just below it in the ladder, or to the higher one her spend qualifies for (reason tier_retired); her
         review date and lock stay as they are.
         """
-        p = params
-        only_cp = SQL("AND id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
         return SQL(
             """
             WITH tiers AS (
-                SELECT id, sequence, min_spend, COALESCE(min_orders, 0) AS min_orders,
-                       ROW_NUMBER() OVER (ORDER BY sequence, min_spend, id) AS rank
-                  FROM crm_loyalty_tier
-                 WHERE active AND (company_id IS NULL OR company_id = %(company_id)s)
+                %(tiers)s
             ), agg AS (
                 %(agg)s
             ), cand AS (
-                SELECT partner_id FROM agg
+                %(cand)s
+            ), base AS (
+                %(base)s
+            ), qualified AS (
+                %(qualified)s
+            ), decided AS (
+                %(decided)s
+            )
+            %(select)s
+            """,
+            tiers=self._tier_cte_tiers(params),
+            agg=self._get_tier_spend_sql(params, partner_ids),
+            cand=self._tier_cte_candidates(params, partner_ids),
+            base=self._tier_cte_base(params),
+            qualified=self._tier_cte_qualified(params),
+            decided=self._tier_cte_decided(params),
+            select=self._tier_select(params),
+        )
+
+    @api.model
+    def _tier_cte_tiers(self, params):
+        """CTE tiers: the active tiers of params' company (or shared), ranked from 1 (lowest) by sequence,
+        minimum spend and id. Columns: id, sequence, min_spend, min_orders, rank."""
+        return SQL(
+            """SELECT id, sequence, min_spend, COALESCE(min_orders, 0) AS min_orders,
+                       ROW_NUMBER() OVER (ORDER BY sequence, min_spend, id) AS rank
+                  FROM crm_loyalty_tier
+                 WHERE active AND (company_id IS NULL OR company_id = %(company_id)s)""",
+            **params,
+        )
+
+    @api.model
+    def _tier_cte_candidates(self, params, partner_ids=None):
+        """CTE cand: the commercial entities (of partner_ids, or all) to evaluate: those with purchases in
+        the window (agg) and members with a tier, qualifying orders or a lock. Column: partner_id."""
+        only_cp = SQL("AND id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL()
+        return SQL(
+            """SELECT partner_id FROM agg
                  UNION
                 SELECT id FROM res_partner
                  WHERE id = commercial_partner_id
                    AND (loyalty_tier_id IS NOT NULL OR loyalty_qualifying_orders > 0 OR loyalty_tier_locked)
-                   %(only_cp)s
-            ), base AS (
-                SELECT cp.id AS partner_id,
+                   %(only_cp)s""",
+            only_cp=only_cp,
+        )
+
+    @api.model
+    def _tier_cte_base(self, params):
+        """CTE base: each candidate of params' company with its qualifying spend and orders, its stored
+        tier, rank, dates and lock (old_*), whether its tier is retired (and the rank just below it), its
+        membership card (stored, else its own active card of the program) and whether its lock holds or
+        lapsed today."""
+        return SQL(
+            """SELECT cp.id AS partner_id,
                        ROUND(COALESCE(a.spend, 0), %(digits)s) AS spend,
                        COALESCE(a.orders, 0) AS orders,
                        cp.loyalty_tier_id AS old_tier_id,
@@ -148,17 +189,31 @@ class CrmLoyaltyRun(models.Model):
                   LEFT JOIN agg a ON a.partner_id = c.partner_id
                   LEFT JOIN tiers ot ON ot.id = cp.loyalty_tier_id
                   LEFT JOIN crm_loyalty_tier rt ON rt.id = cp.loyalty_tier_id
-                 WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s
-            ), qualified AS (
-                SELECT b.*, q.id AS q_tier_id, COALESCE(q.rank, 0) AS q_rank
+                 WHERE COALESCE(cp.company_id, %(default_company_id)s) = %(company_id)s""",
+            **params,
+        )
+
+    @api.model
+    def _tier_cte_qualified(self, params):
+        """CTE qualified: base with the highest tier its spend and orders qualify for (q_tier_id, q_rank,
+        0 for none)."""
+        return SQL(
+            """SELECT b.*, q.id AS q_tier_id, COALESCE(q.rank, 0) AS q_rank
                   FROM base b
                   LEFT JOIN LATERAL (
                       SELECT t.id, t.rank FROM tiers t
                        WHERE t.min_spend <= b.spend AND t.min_orders <= b.orders
                        ORDER BY t.rank DESC LIMIT 1
-                  ) q ON TRUE
-            ), decided AS (
-                SELECT qu.*,
+                  ) q ON TRUE""",
+        )
+
+    @api.model
+    def _tier_cte_decided(self, params):
+        """CTE decided: qualified with the rule that applies (action): retired, keep (locked, or before the
+        review date), up (qualifies for a higher tier: at once), and on the review date or when a lock
+        lapses, renew (still qualifies) or down (one tier)."""
+        return SQL(
+            """SELECT qu.*,
                        CASE
                            WHEN qu.retired THEN 'retired'
                            WHEN qu.locked THEN 'keep'
@@ -168,9 +223,16 @@ class CrmLoyaltyRun(models.Model):
                                CASE WHEN qu.q_rank < qu.old_rank THEN 'down' ELSE 'renew' END
                            ELSE 'keep'
                        END AS action
-                  FROM qualified qu
-            )
-            SELECT d.partner_id,
+                  FROM qualified qu""",
+            **params,
+        )
+
+    @api.model
+    def _tier_select(self, params):
+        """Final SELECT over decided: STATE_COLUMNS (tier since and review date moved by a change or
+        renewal, a lapsed lock cleared), the new tier, the old one and the reason of a change."""
+        return SQL(
+            """SELECT d.partner_id,
                    d.spend AS loyalty_qualifying_spend,
                    d.orders AS loyalty_qualifying_orders,
                    CASE WHEN d.action IN ('up', 'down', 'retired') THEN %(today)s ELSE d.old_since END
@@ -193,11 +255,8 @@ class CrmLoyaltyRun(models.Model):
                         WHEN d.lock_expired THEN 'lock_expired'
                         WHEN d.action = 'up' THEN 'upgrade'
                         ELSE 'review' END AS reason
-              FROM decided d
-            """,
-            agg=self._get_tier_spend_sql(p, partner_ids),
-            only_cp=only_cp,
-            **p,
+              FROM decided d""",
+            **params,
         )
 
     # ------------------------------------------------------------------

@@ -240,3 +240,80 @@ class LoyaltyCard(models.Model):
             return False, 0.0
         first = min(remaining_by_date)
         return first, min(remaining_by_date[first], self.points)
+
+    # ------------------------------------------------------------------
+    # One membership card per customer
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_loyalty_consolidate_member_cards(self):
+        """Give every commercial entity one card per membership program (the programs companies use as
+        membership card), owned by the entity: its other active cards of the program (cards sale_loyalty
+        made per ordering contact) are merged into it, as the contact merge does: points and shortfall
+        summed on the kept card, history lines (the lots the points expiry reads) and the orders' point
+        entries (the points a refund takes back) moved onto it, the others archived at 0 points. The card
+        kept is the entity's own oldest card, else the oldest card of a contact, which the entity then owns.
+
+        Returns [(entity id, kept card id, [absorbed card ids], points moved)] (the migration logs them).
+        """
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       ARRAY_AGG(c.id ORDER BY c.partner_id = p.commercial_partner_id DESC, c.id)
+                  FROM loyalty_card c
+                  JOIN res_partner p ON p.id = c.partner_id
+                 WHERE c.active
+                   AND c.program_id IN (SELECT loyalty_program_id FROM res_company WHERE loyalty_program_id IS NOT NULL)
+                 GROUP BY p.commercial_partner_id, c.program_id
+                HAVING COUNT(*) > 1 OR BOOL_AND(c.partner_id != p.commercial_partner_id)
+                """
+            )
+        )
+        if not rows:
+            return []
+        cards = self.sudo().with_context(loyalty_no_mail=True, tracking_disable=True)
+        Partner = self.env["res.partner"].sudo()
+        merged_into, done = {}, []
+        for entity_id, card_ids in rows:
+            kept, absorbed = cards.browse(card_ids[0]), cards.browse(card_ids[1:])
+            moved = sum(absorbed.mapped("points"))
+            kept.write(
+                {
+                    "partner_id": entity_id,
+                    "points": kept.points + moved,
+                    "crm_loyalty_points_shortfall": kept.crm_loyalty_points_shortfall
+                    + sum(absorbed.mapped("crm_loyalty_points_shortfall")),
+                }
+            )
+            absorbed.write({"points": 0, "crm_loyalty_points_shortfall": 0, "active": False})
+            merged_into.update(dict.fromkeys(absorbed.ids, kept.id))
+            Partner.browse(entity_id).loyalty_member_card_id = kept
+            done.append((entity_id, kept.id, absorbed.ids, moved))
+        if merged_into:
+            self._crm_loyalty_move_point_entries(merged_into)
+            self.env["base.partner.merge.automatic.wizard"]._crm_care_merge_card_history(merged_into)
+        Partner._loyalty_sync_contacts([entity_id for entity_id, *_ in done])
+        return done
+
+    @api.model
+    def _crm_loyalty_move_point_entries(self, merged_into):
+        """Point the sale orders' point entries of absorbed cards ({absorbed card id: kept card id}) at the
+        kept card, so that a later credit note takes the points back from the card that has them."""
+        self.env.flush_all()
+        mapping = SQL(", ").join(SQL("(%s, %s)", old, new) for old, new in merged_into.items())
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH m(old_id, new_id) AS (VALUES %(mapping)s)
+                UPDATE sale_order_coupon_points e SET coupon_id = m.new_id
+                  FROM m
+                 WHERE e.coupon_id = m.old_id
+                   AND NOT EXISTS (SELECT 1 FROM sale_order_coupon_points k
+                                    WHERE k.order_id = e.order_id AND k.coupon_id = m.new_id)
+                """,
+                mapping=mapping,
+            )
+        )
+        self.env["sale.order.coupon.points"].invalidate_model(["coupon_id"])

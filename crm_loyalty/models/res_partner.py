@@ -161,7 +161,29 @@ class ResPartner(models.Model):
     def write(self, vals):
         if LOCK_FIELDS & vals.keys():
             self._check_loyalty_lock_access()
-        return super().write(vals)
+        entities_before = {partner.id: partner.commercial_partner_id for partner in self} if "parent_id" in vals else {}
+        result = super().write(vals)
+        if entities_before:
+            self._loyalty_commercial_entity_changed(entities_before)
+        return result
+
+    def _loyalty_commercial_entity_changed(self, entities_before):
+        """Contacts who changed commercial entity (left a company, joined another) take no card with
+        them: the company keeps its card and its points. A contact who is now her own commercial entity
+        drops the company's card (she keeps only a card she owns); a contact who joined another company
+        gets that company's membership values (card, tier) copied at once.
+
+        entities_before: {partner id: commercial entity (record) before the write}.
+        """
+        moved = self.filtered(lambda partner: partner.commercial_partner_id != entities_before.get(partner.id))
+        if not moved:
+            return
+        # sudo: membership bookkeeping following a change of company the user was allowed to write.
+        moved = moved.sudo()
+        for partner in moved.filtered(lambda p: p.commercial_partner_id == p):
+            if partner.loyalty_member_card_id and partner.loyalty_member_card_id.partner_id != partner:
+                partner.loyalty_member_card_id = False
+        self._loyalty_sync_contacts(moved.commercial_partner_id.ids)
 
     def _check_loyalty_lock_access(self):
         """The tier, its lock, reason, end date and review date change through the Set Tier wizard, the
@@ -308,17 +330,17 @@ class ResPartner(models.Model):
 
     def _loyalty_enroll(self, company, partner_ids):
         """Give the commercial entities that have a purchase (crm.purchase: a confirmed order, a direct
-        invoice, a POS order, not refunded in full) a membership card of the company's program: their
-        existing card (theirs or a contact's), else a new one."""
+        invoice, a POS order, not refunded in full) a membership card of the company's program: their own
+        existing card, else a new one owned by the entity (never a contact's card, which would leave with
+        the contact)."""
         program = company.loyalty_program_id
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT cp.id,
                        (SELECT c.id FROM loyalty_card c
-                          JOIN res_partner cc ON cc.id = c.partner_id
-                         WHERE c.program_id = %(program)s AND c.active AND cc.commercial_partner_id = cp.id
-                         ORDER BY c.partner_id = cp.id DESC, c.id
+                         WHERE c.program_id = %(program)s AND c.active AND c.partner_id = cp.id
+                         ORDER BY c.id
                          LIMIT 1)
                   FROM res_partner cp
                  WHERE cp.id IN %(ids)s AND cp.loyalty_member_card_id IS NULL

@@ -56,8 +56,50 @@ class SaleOrder(models.Model):
             self.write({"loyalty_tier_id": tier.id, "loyalty_points_multiplier": multiplier})
         return result
 
+    def _loyalty_member_card(self):
+        """The membership card of the order's customer: the card of its commercial entity (owned by the
+        entity, shared by all its contacts), created with 0 points when the entity has none yet."""
+        self.ensure_one()
+        program = self._loyalty_membership_program()
+        entity = self.partner_id.commercial_partner_id.sudo()
+        card = entity.loyalty_member_card_id
+        if not (card.active and card.program_id == program and card.partner_id == entity):
+            Card = self.env["loyalty.card"].sudo()
+            card = Card.search([("partner_id", "=", entity.id), ("program_id", "=", program.id)], order="id", limit=1)
+            if not card:
+                card = Card.with_context(loyalty_no_mail=True, tracking_disable=True).create(
+                    {"program_id": program.id, "partner_id": entity.id, "points": 0}
+                )
+        return card
+
+    def _loyalty_points_to_member_card(self):
+        """Give the membership points of an order placed by a contact to the card of the contact's
+        commercial entity, not to a card of the ordering contact (sale_loyalty's choice): every contact's
+        orders fill one card, which stays with the company when a contact leaves. A card sale_loyalty
+        created for the contact on this quotation and left empty is removed."""
+        self.ensure_one()
+        program = self._loyalty_membership_program()
+        entity = self.partner_id.commercial_partner_id
+        if not program or self.partner_id == entity:
+            return
+        entries = self.coupon_point_ids.filtered(
+            lambda entry: entry.coupon_id.program_id == program and entry.coupon_id.partner_id != entity
+        )
+        if not entries:
+            return
+        card = self._loyalty_member_card()
+        contact_cards = entries.coupon_id
+        entries.sudo().write({"coupon_id": card.id})
+        contact_cards.sudo().filtered(
+            lambda c: c.order_id == self and not c.points and not c.history_ids and not c.use_count
+        ).unlink()
+
     def _add_loyalty_history_lines(self):
-        """The membership card's history line of this order says which tier multiplied its points."""
+        """The membership card's history line of this order says which tier multiplied its points. Called
+        by sale_loyalty at confirmation, after the last update of the order's programs and before the
+        points are added to the cards: the points of a contact's order go to the commercial entity's card
+        first (_loyalty_points_to_member_card)."""
+        self._loyalty_points_to_member_card()
         program = self._loyalty_membership_program()
         if program and self.loyalty_points_multiplier != 1.0:
             cards = self.coupon_point_ids.coupon_id.filtered(lambda card: card.program_id == program)

@@ -15,6 +15,7 @@ from . import test_loyalty_tier_retired
 from . import test_loyalty_config_features
 from . import test_loyalty_portal_tour
 from . import test_loyalty_merge
+from . import test_loyalty_one_card_per_customer
 from . import test_loyalty_multi_company
 from . import test_loyalty_portal_company_move
 from . import test_loyalty_assignment
