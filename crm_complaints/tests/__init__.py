@@ -5,3 +5,5 @@ from . import test_sla_business_time_zone
 from . import test_portal_resubmit
 from . import test_team_retire
 from . import test_portal_category_language
+from . import test_readme_reports
+from . import test_readme_config

@@ -84,7 +84,7 @@ class TestLifecycleMetrics(LifecycleCase):
     def test_lifetime_value_worked_example(self):
         """README example: 1,000 revenue last year, margin 30 %, retention 60 %, discount 10 %, 5 years.
 
-        m = 300; q = 0.6 / 1.1; CLV = 300 + 163.64 + 89.26 + 48.69 + 26.56 = 628.13.
+        m = 300; q = 0.6 / 1.1; CLV = 300 + 163.6364 + 89.2562 + 48.6852 + 26.5556 = 628.1333.
         """
         self.company.clv_retention_rate = 0.6
         partner = self._customer("Valued")

@@ -24,3 +24,6 @@ from . import test_loyalty_purchase_ledger
 from . import test_loyalty_points_follow_returns
 from . import test_loyalty_time_zone
 from . import test_loyalty_run_tier_retired
+from . import test_readme_benefits
+from . import test_readme_demo
+from . import test_readme_companies
