@@ -2,3 +2,4 @@ from . import test_complaint_merge
 from . import test_compensation_coupon
 from . import test_followup_time_zone
 from . import test_sla_business_time_zone
+from . import test_complaint_satisfaction
