@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import business_time
@@ -24,10 +25,12 @@ VOICE_COLUMNS = (
 SATISFACTION_COLUMNS = VOICE_COLUMNS[:5]
 CHURN_FIELDS = {"churn_reason_id", "churn_reason_note"}
 SATISFACTION_WINDOW_DAYS = 365
+SATISFIED_SCORE = 70  # a satisfaction score from this one (0-100) is a satisfied customer
+TRAP_STAGES = ("at_risk", "churned")  # stages where a satisfied customer falls into the satisfaction trap
 
 
 # One file per feature of CRM Care's customer: the voice of the customer apart from the lifecycle values.
-class ResPartner(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class ResPartner(models.Model):
     """Voice of the customer on the customer (commercial entity, copied to its contacts).
 
     Feedback, each mapped to 0-100:
@@ -39,7 +42,7 @@ class ResPartner(models.Model):  # pylint: disable=consider-merging-classes-inhe
       question 0-10: value x 10). An answer without scale question gives no satisfaction value.
     """
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     satisfaction_score = fields.Float(
         string="Satisfaction",
@@ -97,6 +100,35 @@ class ResPartner(models.Model):  # pylint: disable=consider-merging-classes-inhe
         "customer leaves the Churned stage (the stage history keeps it).",
     )
     churn_reason_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
+    is_satisfaction_trap = fields.Boolean(
+        string="Satisfaction Trap",
+        compute="_compute_is_satisfaction_trap",
+        search="_search_is_satisfaction_trap",
+        groups="base.group_user",
+        help="Satisfied (satisfaction 70 or more, with feedback of the last 365 days) yet At Risk or Churned: "
+        "satisfied is not loyal.",
+    )
+
+    @api.depends("satisfaction_score", "satisfaction_count", "lifecycle_stage_id")
+    def _compute_is_satisfaction_trap(self):
+        for partner in self:
+            partner.is_satisfaction_trap = (
+                partner.satisfaction_count > 0
+                and partner.satisfaction_score >= SATISFIED_SCORE
+                and partner.lifecycle_stage_id.code in TRAP_STAGES
+            )
+
+    def _search_is_satisfaction_trap(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        trap = Domain(
+            [
+                ("satisfaction_count", ">", 0),
+                ("satisfaction_score", ">=", SATISFIED_SCORE),
+                ("lifecycle_stage_id.code", "in", list(TRAP_STAGES)),
+            ]
+        )
+        return trap if (operator == "in") == (True in value) else ~trap
 
     @api.constrains("churn_reason_id")
     def _check_churn_reason_churned(self):
@@ -160,18 +192,18 @@ class ResPartner(models.Model):  # pylint: disable=consider-merging-classes-inhe
     @api.model
     def _get_feedback_sql(self):
         """SQL of every feedback item: (partner_id: commercial entity, moment: naive UTC datetime, score: 0-100
-        or NULL, nps: 0-10 or NULL, key: unique text). One row per rating and per survey answer, whatever the
-        number of touches an answer is linked to."""
+        or NULL, nps: 0-10 or NULL, key: unique text, kind: 'rating' or 'survey'). One row per rating and per
+        survey answer, whatever the number of touches an answer is linked to."""
         models_ = tuple(self._get_satisfaction_rating_models()) or ("",)
         return SQL(
             """
             SELECT rp.commercial_partner_id AS partner_id, COALESCE(r.rated_on, r.write_date) AS moment,
-                   (r.rating - 1) * 25.0 AS score, NULL::int AS nps, 'r' || r.id AS key
+                   (r.rating - 1) * 25.0 AS score, NULL::int AS nps, 'r' || r.id AS key, 'rating' AS kind
               FROM rating_rating r
               JOIN res_partner rp ON rp.id = r.partner_id
              WHERE r.res_model IN %(models)s AND r.consumed AND r.rating BETWEEN 1 AND 5
             UNION ALL
-            SELECT a.partner_id, a.moment, a.score, a.nps, a.key
+            SELECT a.partner_id, a.moment, a.score, a.nps, a.key, 'survey' AS kind
               FROM (
                 SELECT DISTINCT ON (ui.id)
                        tp.commercial_partner_id AS partner_id, ui.end_datetime AS moment, s.score, s.nps,

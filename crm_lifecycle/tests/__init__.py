@@ -30,3 +30,4 @@ from . import test_business_time_zone
 from . import test_lifecycle_rfm_window
 from . import test_voice_satisfaction
 from . import test_voice_churn
+from . import test_voice_reports
