@@ -3,3 +3,4 @@ from . import test_compensation_coupon
 from . import test_followup_time_zone
 from . import test_sla_business_time_zone
 from . import test_complaint_satisfaction
+from . import test_complaint_satisfaction_http

@@ -31,3 +31,4 @@ from . import test_lifecycle_rfm_window
 from . import test_voice_satisfaction
 from . import test_voice_churn
 from . import test_voice_reports
+from . import test_voice_survey_http
