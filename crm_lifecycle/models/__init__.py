@@ -21,3 +21,4 @@ from . import res_partner_voice
 from . import rating_rating
 from . import survey_question
 from . import survey_user_input
+from . import crm_segment_voice

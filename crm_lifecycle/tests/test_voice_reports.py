@@ -2,6 +2,7 @@ from datetime import date, datetime, timedelta
 
 from odoo.tests import tagged
 
+from .common import frozen
 from .voice_common import VoiceCase
 
 
@@ -68,3 +69,25 @@ class TestVoiceReports(VoiceCase):
         self.assertEqual(
             (happy_at_risk | unhappy_at_risk | happy_active).mapped("is_satisfaction_trap"), [True, False, False]
         )
+
+    def test_nps_and_satisfaction_of_a_segment(self):
+        tag = self.env["res.partner.category"].create({"name": "Voice panel"})
+        scores = {"Ann": 9, "Bob": 5, "Cid": 8}  # promoter, detractor, passive
+        for name, score in scores.items():
+            partner = self._customer(name, category_id=[tag.id])
+            self._answer(self._send_nps(partner).survey_user_input_id, score)
+        dee_ltd = self._customer("Dee Ltd", is_company=True, category_id=[tag.id])
+        self._customer("Dee", parent_id=dee_ltd.id, category_id=[tag.id])  # her contact: the same customer
+        self._answer(self._send_nps(dee_ltd).survey_user_input_id, 10)
+        panel = self.env["crm.segment"].create({"name": "Panel", "domain": f"[('category_id', 'in', [{tag.id}])]"})
+        detractors = self.env["crm.segment"].create(
+            {"name": "Detractors", "domain": f"[('category_id', 'in', [{tag.id}]), ('nps_category', '=', 'detractor')]"}
+        )
+        with frozen(self.env, self._at(self.TODAY + timedelta(days=3))):
+            (panel | detractors)._refresh_members()
+        self.assertEqual(panel.member_count, 5, "Dee Ltd and Dee are both members ...")
+        # ... but one customer: 4 answers, 2 promoters (Ann, Dee Ltd), 1 detractor (Bob): (2 - 1) / 4 = 25
+        self.assertEqual((panel.nps, panel.nps_answer_count), (25.0, 4))
+        self.assertEqual(panel.satisfaction_score, 80.0, "(90 + 50 + 80 + 100) / 4")
+        self.assertEqual(detractors.member_ids.partner_id.mapped("name"), ["Bob"], "segments select on NPS")
+        self.assertEqual((detractors.nps, detractors.satisfaction_score), (-100.0, 50.0))
