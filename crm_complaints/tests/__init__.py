@@ -4,3 +4,4 @@ from . import test_followup_time_zone
 from . import test_sla_business_time_zone
 from . import test_complaint_satisfaction
 from . import test_complaint_satisfaction_http
+from . import test_churn_report

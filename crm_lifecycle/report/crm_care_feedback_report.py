@@ -16,6 +16,17 @@ class CrmCareFeedbackReport(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    # Flushed before the query reads them.
+    _depends = {
+        "rating.rating": ["res_model", "res_id", "partner_id", "rating", "consumed", "rated_on"],
+        "survey.user_input": ["state", "end_datetime"],
+        "survey.user_input.line": ["user_input_id", "question_id", "answer_type", "value_scale", "skipped"],
+        "survey.question": ["scale_min", "scale_max", "is_nps"],
+        "crm.care.touch": ["survey_user_input_id", "partner_id"],
+        "res.partner": ["commercial_partner_id", "company_id"],
+        "res.company": ["crm_care_tz"],
+        "crm.lifecycle.history": ["partner_id", "to_stage_id", "date"],
+    }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
