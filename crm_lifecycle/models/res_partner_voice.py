@@ -132,6 +132,8 @@ class ResPartner(models.Model):
 
     @api.constrains("churn_reason_id")
     def _check_churn_reason_churned(self):
+        if self.env.context.get("crm_care_merge_values"):
+            return  # Odoo's merge copies the duplicates' values; the merge settles the reason after it
         for partner in self.filtered("churn_reason_id"):
             if partner.commercial_partner_id.lifecycle_stage_id.code != "churned":
                 raise ValidationError(
@@ -179,6 +181,14 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": partner.id},
         }
 
+    def _crm_care_settle_voice_after_merge(self):
+        """After a merge of contacts into these survivors (commercial entities): their satisfaction and NPS from
+        all the merged feedback, and no churn reason left on a survivor who is not churned (Odoo's merge copies
+        a duplicate's reason; the duplicate's stage history keeps it)."""
+        not_churned = self.filtered(lambda p: p.churn_reason_id and p.lifecycle_stage_id.code != "churned")
+        not_churned.write({"churn_reason_id": False, "churn_reason_note": False})
+        self._crm_care_refresh_satisfaction(self.ids)
+
     # ------------------------------------------------------------------
     # Satisfaction and NPS (set-based)
     # ------------------------------------------------------------------
@@ -198,7 +208,8 @@ class ResPartner(models.Model):
         return SQL(
             """
             SELECT rp.commercial_partner_id AS partner_id, COALESCE(r.rated_on, r.write_date) AS moment,
-                   (r.rating - 1) * 25.0 AS score, NULL::int AS nps, 'r' || r.id AS key, 'rating' AS kind
+                   (r.rating - 1) * 25.0 AS score, NULL::int AS nps, 'r' || LPAD(r.id::text, 12, '0') AS key,
+                   'rating' AS kind
               FROM rating_rating r
               JOIN res_partner rp ON rp.id = r.partner_id
              WHERE r.res_model IN %(models)s AND r.consumed AND r.rating BETWEEN 1 AND 5
@@ -207,7 +218,7 @@ class ResPartner(models.Model):
               FROM (
                 SELECT DISTINCT ON (ui.id)
                        tp.commercial_partner_id AS partner_id, ui.end_datetime AS moment, s.score, s.nps,
-                       'u' || ui.id AS key
+                       'u' || LPAD(ui.id::text, 12, '0') AS key
                   FROM survey_user_input ui
                   JOIN crm_care_touch t ON t.survey_user_input_id = ui.id
                   JOIN res_partner tp ON tp.id = t.partner_id

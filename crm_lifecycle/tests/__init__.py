@@ -32,3 +32,4 @@ from . import test_voice_satisfaction
 from . import test_voice_churn
 from . import test_voice_reports
 from . import test_voice_survey_http
+from . import test_voice_merge
