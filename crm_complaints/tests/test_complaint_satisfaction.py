@@ -69,3 +69,13 @@ class TestComplaintSatisfaction(VoiceCase):
         self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (100.0, 1))
         self.env["res.partner"]._crm_care_refresh_satisfaction()  # the nightly statement agrees
         self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (100.0, 1))
+
+    def test_a_deleted_rating_leaves_the_satisfaction_at_once(self):
+        partner = self._customer("Deleted Rating")
+        complaint = self._resolved_complaint(partner)
+        self._rate(complaint, 1)
+        self._rate(self._resolved_complaint(partner), 5)
+        self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (50.0, 2))
+        complaint.rating_ids.unlink()  # an administrator deletes it (Ratings menu)
+        self.env.invalidate_all()
+        self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (100.0, 1))

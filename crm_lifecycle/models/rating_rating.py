@@ -23,6 +23,14 @@ class RatingRating(models.Model):
             self._crm_care_feedback_received()
         return result
 
+    def unlink(self):
+        # A deleted rating leaves the customer's feedback at once (not only at the nightly run).
+        counted = self.env["res.partner"]._get_satisfaction_rating_models()
+        partners = self.filtered(lambda rating: rating.res_model in counted and rating.consumed).partner_id
+        result = super().unlink()
+        self.env["res.partner"]._crm_care_feedback_received(partners, "deleted rating")
+        return result
+
     def _crm_care_feedback_received(self):
         """Refresh the satisfaction of the customers of these filled ratings of rated models that count
         (res.partner._get_satisfaction_rating_models). A rating without customer, or outside 1-5, is ignored

@@ -11,6 +11,14 @@ class SurveyUserInput(models.Model):
             newly_done._crm_care_feedback_received()
         return result
 
+    def unlink(self):
+        # A deleted answer leaves the customer's feedback at once (not only at the nightly run).
+        touches = self.env["crm.care.touch"].sudo().search([("survey_user_input_id", "in", self.ids)])
+        partners = touches.partner_id
+        result = super().unlink()
+        self.env["res.partner"]._crm_care_feedback_received(partners, "deleted survey answer")
+        return result
+
     def _crm_care_feedback_received(self):
         """Refresh the satisfaction and NPS of the customers of these answers linked to care touches.
 

@@ -74,6 +74,16 @@ class TestVoiceSatisfaction(VoiceCase):
         self.env["res.partner"]._crm_care_refresh_satisfaction()
         self.assertEqual((partner.satisfaction_count, partner.satisfaction_score), (1, 30.0))
 
+    def test_a_deleted_answer_leaves_the_nps_at_once(self):
+        partner = self._customer("Deleted Answer")
+        answer = self._send_nps(partner).survey_user_input_id
+        self._answer(answer, 9)
+        self.assertEqual(partner.nps_category, "promoter")
+        answer.unlink()  # the survey manager deletes the answer (Surveys > Participations)
+        self.env.invalidate_all()
+        self.assertFalse(partner.nps_category)
+        self.assertEqual(partner.satisfaction_count, 0)
+
     def test_an_answer_outside_care_touches_is_not_counted(self):
         partner = self._customer("Direct Link")
         answer = self.nps_survey.sudo()._create_answer(partner=partner, check_attempts=False)
