@@ -7,3 +7,6 @@ from . import test_team_retire
 from . import test_portal_category_language
 from . import test_readme_reports
 from . import test_readme_config
+from . import test_complaint_satisfaction
+from . import test_complaint_satisfaction_http
+from . import test_churn_report

@@ -16,3 +16,9 @@ from . import crm_care_occasion_date
 from . import crm_care_campaign
 from . import crm_care_step
 from . import crm_care_touch
+from . import crm_churn_reason
+from . import res_partner_voice
+from . import rating_rating
+from . import survey_question
+from . import survey_user_input
+from . import crm_segment_voice

@@ -17,4 +17,7 @@ class CrmLifecycleHistory(models.Model):
         default="manual",
     )
     order_id = fields.Many2one("sale.order", ondelete="set null")
+    churn_reason_id = fields.Many2one(
+        "crm.churn.reason", ondelete="restrict", help="Why the customer left, when a manager marked them lost."
+    )
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user, ondelete="set null")

@@ -38,3 +38,8 @@ from . import test_readme_rfm
 from . import test_readme_demo
 from . import test_readme_care_audience
 from . import test_readme_companies
+from . import test_voice_satisfaction
+from . import test_voice_churn
+from . import test_voice_reports
+from . import test_voice_survey_http
+from . import test_voice_merge

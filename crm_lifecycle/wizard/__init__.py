@@ -1,2 +1,3 @@
 from . import base_partner_merge_automatic_wizard
 from . import crm_lifecycle_lock_wizard
+from . import crm_lifecycle_lost_wizard

@@ -34,6 +34,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             self._crm_care_merge_apply_lifecycle_lock(survivor, kind, values)
             survivor._lifecycle_refresh(reason="manual")
             survivor._lifecycle_sync_contacts(survivor.commercial_partner_id.ids)
+            survivor.commercial_partner_id._crm_care_settle_voice_after_merge()
         return result
 
     def _update_foreign_keys(self, src_partners, dst_partner):
@@ -49,7 +50,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         # manager-only fields included, although the merge locks nothing by itself (_merge settles the
         # locks by the rule below, whoever merges). A merge never fails on our manager-only checks.
         dst_partner.check_access("write")
-        return super()._update_values(src_partners.sudo(), dst_partner.sudo())
+        merging = {"crm_care_merge_values": True}  # the churn reason is settled after the merge (_merge)
+        return super()._update_values(
+            src_partners.sudo().with_context(**merging), dst_partner.sudo().with_context(**merging)
+        )
 
     # ------------------------------------------------------------------
     # Locks
