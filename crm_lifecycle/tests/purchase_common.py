@@ -16,8 +16,8 @@ class PurchaseLedgerMixin:
         return invoice
 
     def _direct_invoice(self, partner, on, amount, invoice_date=None):
-        """A customer invoice without sale order (a service billed directly), posted on day `on` (dated
-        `invoice_date`, else that day)."""
+        """A customer invoice without sale order (a service billed directly) of `amount` untaxed (the product's
+        15 % tax on top), posted on day `on` (dated `invoice_date`, else that day)."""
         with freeze_time(on):
             invoice = self.env["account.move"].create(
                 {
@@ -26,7 +26,7 @@ class PurchaseLedgerMixin:
                     "invoice_date": invoice_date or on,
                     "invoice_line_ids": [
                         Command.create(
-                            {"product_id": self.product.id, "quantity": 1, "price_unit": amount, "tax_ids": False}
+                            {"product_id": self.product.id, "quantity": 1, "price_unit": amount}
                         )
                     ],
                 }
