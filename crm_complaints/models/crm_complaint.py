@@ -59,8 +59,13 @@ LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reope
 ESCALATION_CHUNK = 1000
 # Headers by which mail robots (out-of-office, autoresponders, mailing lists, bounces) say so:
 # RFC 3834 Auto-Submitted (anything but "no"), the de facto X-Autoreply / X-Autorespond, Precedence
-# bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies.
+# bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies; Microsoft
+# Exchange's X-Auto-Response-Suppress (its out-of-office replies and robots set it, mail clients do not); the
+# mailing-list headers of RFC 2919 / RFC 2369 (List-Id, List-Unsubscribe), which lists and newsletters send
+# without any Precedence.
 AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Mail-Autoreply")
+SUPPRESS_HEADER = "X-Auto-Response-Suppress"
+LIST_HEADERS = ("List-Id", "List-Unsubscribe")
 AUTOMATED_PRECEDENCES = ("bulk", "list", "junk", "auto_reply")
 
 
@@ -968,7 +973,8 @@ class CrmComplaint(models.Model):
     def _is_automated_email(self, message, message_dict):
         """Whether the incoming `message` (an email.message.EmailMessage) was sent by a robot: an
         out-of-office or other automatic reply, a mailing list, a bounce (Odoo's bounce detection, which
-        routes bounces away before they reach a complaint) or a null sender. See AUTO_REPLY_HEADERS."""
+        routes bounces away before they reach a complaint) or a null sender. See AUTO_REPLY_HEADERS,
+        SUPPRESS_HEADER and LIST_HEADERS."""
         auto_submitted = (message.get("Auto-Submitted") or "").split(";")[0].strip().lower()
         precedence = (message.get("Precedence") or "").strip().lower()
         return bool(
@@ -977,6 +983,8 @@ class CrmComplaint(models.Model):
                 (message.get(header) or "").strip().lower() not in ("", "no", "false") for header in AUTO_REPLY_HEADERS
             )
             or precedence in AUTOMATED_PRECEDENCES
+            or (message.get(SUPPRESS_HEADER) or "").strip().lower() not in ("", "none")
+            or any((message.get(header) or "").strip() for header in LIST_HEADERS)
             or (message.get("Return-Path") or "").strip() == "<>"
             or message_dict.get("is_bounce")
             or self.env["mail.thread"]._detect_is_bounce(message, message_dict)
