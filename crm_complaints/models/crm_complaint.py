@@ -439,12 +439,22 @@ class CrmComplaint(models.Model):
                 self._check_bookkeeping_vals(vals)
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            # The reference always comes from the sequence (the mail gateway would put the subject there).
-            vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.complaint") or "/"
             if vals.get("team_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["crm.complaint.team"].browse(vals["team_id"]).company_id.id
+                company = self.env["res.company"].browse(vals["company_id"]) or company
             elif vals.get("company_id") and "team_id" not in vals:  # a team of the complaint's company
                 vals["team_id"] = self.with_company(company).sudo()._default_team().id
+            # The reference always comes from the sequence (the mail gateway would put the subject there), of
+            # the complaint's company, its year that of the company's business day (Odoo would take the year
+            # in the time zone of whoever creates it: a complaint of 31 December late evening would get next
+            # year's reference from a Shanghai user and this year's from the mail gateway).
+            vals["name"] = (
+                self.env["ir.sequence"]
+                .with_company(company)
+                .with_context(ir_sequence_date=fields.Date.to_string(company._get_lifecycle_today()[0]))
+                .next_by_code("crm.complaint")
+                or "/"
+            )
         complaints = super().create(vals_list)
         complaints._apply_sla()
         complaints._handle_state_transitions(dict.fromkeys(complaints.ids, "new"))
