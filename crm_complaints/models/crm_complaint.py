@@ -5,7 +5,7 @@ from markupsafe import Markup
 from pytz import timezone, utc
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_list, split_every
 from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
@@ -475,6 +475,19 @@ class CrmComplaint(models.Model):
         if {"team_id", "category_id", "severity", "partner_id", "company_id"} & vals.keys():
             self.filtered(lambda c: c.state in OPEN_STATES)._apply_sla()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_committed_compensations(self):
+        """A complaint with compensations waiting for approval, approved or done cannot be deleted (the
+        database would delete them with it, past their own guard): archive it instead."""
+        # sudo: whoever deletes the complaint, every compensation of it counts
+        if self.sudo().compensation_ids.filtered(lambda c: c.state in ("to_approve", "approved", "done")):
+            raise UserError(
+                self.env._(
+                    "A complaint with compensations waiting for approval, approved or done cannot be deleted: "
+                    "archive it instead."
+                )
+            )
 
     def _write_bookkeeping(self, vals):
         """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write() (call it
