@@ -4,3 +4,4 @@ from . import test_compensation_coupon
 from . import test_compensation_deletion
 from . import test_followup_time_zone
 from . import test_sla_business_time_zone
+from . import test_sla_team_calendar_change

@@ -36,8 +36,11 @@ class LoyaltyProgram(models.Model):
     def _check_membership_program_active(self):
         """The membership program stays active and of its company's (or shared): Odoo's Sales skips an
         archived program, so members would silently earn nothing."""
-        used = self.env["res.company"].sudo().with_context(active_test=False).search(
-            [("loyalty_program_id", "in", self.ids)]
+        used = (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("loyalty_program_id", "in", self.ids)])
         )
         for company in used:
             program = company.loyalty_program_id
