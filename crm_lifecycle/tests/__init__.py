@@ -28,3 +28,4 @@ from . import test_care_purchases
 from . import test_purchase_ledger_performance
 from . import test_business_time_zone
 from . import test_lifecycle_rfm_window
+from . import test_lifecycle_lock_defaults
