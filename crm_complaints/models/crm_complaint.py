@@ -6,6 +6,7 @@ from pytz import timezone, utc
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_compare, format_list, split_every
 from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
@@ -634,6 +635,26 @@ class CrmComplaint(models.Model):
             policy = policies[complaint]
             vals = {"sla_policy_id": policy.id, **complaint._prepare_sla_dates(policy)}
             complaint.sudo()._write_bookkeeping(vals)
+
+    def _sla_replan(self):
+        """Plan the deadlines of these complaints again on their working hours as they are now, with the policy
+        they were promised (after their team's working hours, the calendar or its time off changed)."""
+        for complaint in self.filtered("sla_policy_id"):
+            complaint.sudo()._write_bookkeeping(complaint._prepare_sla_dates(complaint.sla_policy_id))
+
+    @api.model
+    def _get_open_on_calendars(self, calendars, companies=None):
+        """Open complaints (sudo) whose SLA clock runs on `calendars` (see `_get_sla_calendar`), or, with
+        `companies`, of those companies (a public holiday of theirs), or of every company when `companies` is an
+        empty recordset of res.company (a public holiday of no company)."""
+        domain = Domain("state", "in", OPEN_STATES)
+        if companies is not None:
+            return self.sudo().search(domain & Domain("company_id", "in", companies.ids) if companies else domain)
+        own = Domain("team_id.resource_calendar_id", "in", calendars.ids)
+        inherited = Domain("team_id.resource_calendar_id", "=", False) & Domain(
+            "company_id.resource_calendar_id", "in", calendars.ids
+        )
+        return self.sudo().search(domain & (own | inherited))
 
     def _handle_state_transitions(self, old_states):
         """Pause, resume, resolve and reopen as the stage's state changes (old_states: {id: state})."""

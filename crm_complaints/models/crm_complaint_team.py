@@ -86,7 +86,7 @@ class CrmComplaintTeam(models.Model):
             # sudo: a manager changing the hours may not read every complaint of the team
             self.env["crm.complaint"].sudo().search(
                 [("team_id", "in", self.ids), ("state", "in", OPEN_STATES)]
-            )._apply_sla()
+            )._sla_replan()
         return result
 
     def _check_alias_domain(self):
