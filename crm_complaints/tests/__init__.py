@@ -5,6 +5,7 @@ from . import test_compensation_deletion
 from . import test_followup_time_zone
 from . import test_sla_business_time_zone
 from . import test_sla_calendar_edits
+from . import test_sla_edge_inputs
 from . import test_sla_policy_hours_change
 from . import test_sla_team_calendar_change
 from . import test_stage_state_change
