@@ -32,7 +32,8 @@ PARTNER_FIELDS = {
 PORTAL_READABLE = {
     "res.partner": PARTNER_FIELDS,
     "res.users": PARTNER_FIELDS,  # a user's partner fields, through _inherits
-    "res.company": {"loyalty_window_days", "loyalty_points_validity_months"},
+    # the company's business time zone: dates shown to customers are in it (configuration, no judgement)
+    "res.company": {"loyalty_window_days", "loyalty_points_validity_months", "crm_care_tz"},
     "sale.order": {"partner_loyalty_tier_id", "loyalty_tier_id", "loyalty_points_multiplier"},
     "crm.complaint": {
         "name",
