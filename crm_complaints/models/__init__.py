@@ -12,5 +12,6 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    resource_calendar,
     sale_order,
 )

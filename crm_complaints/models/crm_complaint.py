@@ -5,7 +5,8 @@ from markupsafe import Markup
 from pytz import timezone, utc
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_compare, format_list, split_every
 from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
@@ -59,8 +60,13 @@ LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reope
 ESCALATION_CHUNK = 1000
 # Headers by which mail robots (out-of-office, autoresponders, mailing lists, bounces) say so:
 # RFC 3834 Auto-Submitted (anything but "no"), the de facto X-Autoreply / X-Autorespond, Precedence
-# bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies.
+# bulk/list/junk/auto_reply, and the null sender Return-Path <> of bounces and auto-replies; Microsoft
+# Exchange's X-Auto-Response-Suppress (its out-of-office replies and robots set it, mail clients do not); the
+# mailing-list headers of RFC 2919 / RFC 2369 (List-Id, List-Unsubscribe), which lists and newsletters send
+# without any Precedence.
 AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Mail-Autoreply")
+SUPPRESS_HEADER = "X-Auto-Response-Suppress"
+LIST_HEADERS = ("List-Id", "List-Unsubscribe")
 AUTOMATED_PRECEDENCES = ("bulk", "list", "junk", "auto_reply")
 
 
@@ -434,16 +440,26 @@ class CrmComplaint(models.Model):
                 self._check_bookkeeping_vals(vals)
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            # The reference always comes from the sequence (the mail gateway would put the subject there).
-            vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("crm.complaint") or "/"
             team = self.env["crm.complaint.team"].sudo().browse(vals.get("team_id"))
             if team and not team.active:
                 # a retired team takes no new complaint (its email alias, a stale default): its company's team
                 vals["team_id"] = self.with_company(team.company_id).sudo()._default_team().id
             if vals.get("team_id") and not vals.get("company_id"):
                 vals["company_id"] = self.env["crm.complaint.team"].browse(vals["team_id"]).company_id.id
+                company = self.env["res.company"].browse(vals["company_id"]) or company
             elif vals.get("company_id") and "team_id" not in vals:  # a team of the complaint's company
                 vals["team_id"] = self.with_company(company).sudo()._default_team().id
+            # The reference always comes from the sequence (the mail gateway would put the subject there), of
+            # the complaint's company, its year that of the company's business day (Odoo would take the year
+            # in the time zone of whoever creates it: a complaint of 31 December late evening would get next
+            # year's reference from a Shanghai user and this year's from the mail gateway).
+            vals["name"] = (
+                self.env["ir.sequence"]
+                .with_company(company)
+                .with_context(ir_sequence_date=fields.Date.to_string(company._get_lifecycle_today()[0]))
+                .next_by_code("crm.complaint")
+                or "/"
+            )
         complaints = super().create(vals_list)
         complaints._apply_sla()
         complaints._handle_state_transitions(dict.fromkeys(complaints.ids, "new"))
@@ -464,6 +480,19 @@ class CrmComplaint(models.Model):
         if {"team_id", "category_id", "severity", "partner_id", "company_id"} & vals.keys():
             self.filtered(lambda c: c.state in OPEN_STATES)._apply_sla()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_committed_compensations(self):
+        """A complaint with compensations waiting for approval, approved or done cannot be deleted (the
+        database would delete them with it, past their own guard): archive it instead."""
+        # sudo: whoever deletes the complaint, every compensation of it counts
+        if self.sudo().compensation_ids.filtered(lambda c: c.state in ("to_approve", "approved", "done")):
+            raise UserError(
+                self.env._(
+                    "A complaint with compensations waiting for approval, approved or done cannot be deleted: "
+                    "archive it instead."
+                )
+            )
 
     def _write_bookkeeping(self, vals):
         """Write SLA and lifecycle bookkeeping fields without the SLA and stage hooks of write() (call it
@@ -610,6 +639,26 @@ class CrmComplaint(models.Model):
             policy = policies[complaint]
             vals = {"sla_policy_id": policy.id, **complaint._prepare_sla_dates(policy)}
             complaint.sudo()._write_bookkeeping(vals)
+
+    def _sla_replan(self):
+        """Plan the deadlines of these complaints again on their working hours as they are now, with the policy
+        they were promised (after their team's working hours, the calendar or its time off changed)."""
+        for complaint in self.filtered("sla_policy_id"):
+            complaint.sudo()._write_bookkeeping(complaint._prepare_sla_dates(complaint.sla_policy_id))
+
+    @api.model
+    def _get_open_on_calendars(self, calendars, companies=None):
+        """Open complaints (sudo) whose SLA clock runs on `calendars` (see `_get_sla_calendar`), or, with
+        `companies`, of those companies (a public holiday of theirs), or of every company when `companies` is an
+        empty recordset of res.company (a public holiday of no company)."""
+        domain = Domain("state", "in", OPEN_STATES)
+        if companies is not None:
+            return self.sudo().search(domain & Domain("company_id", "in", companies.ids) if companies else domain)
+        own = Domain("team_id.resource_calendar_id", "in", calendars.ids)
+        inherited = Domain("team_id.resource_calendar_id", "=", False) & Domain(
+            "company_id.resource_calendar_id", "in", calendars.ids
+        )
+        return self.sudo().search(domain & (own | inherited))
 
     def _handle_state_transitions(self, old_states):
         """Pause, resume, resolve and reopen as the stage's state changes (old_states: {id: state})."""
@@ -972,7 +1021,8 @@ class CrmComplaint(models.Model):
     def _is_automated_email(self, message, message_dict):
         """Whether the incoming `message` (an email.message.EmailMessage) was sent by a robot: an
         out-of-office or other automatic reply, a mailing list, a bounce (Odoo's bounce detection, which
-        routes bounces away before they reach a complaint) or a null sender. See AUTO_REPLY_HEADERS."""
+        routes bounces away before they reach a complaint) or a null sender. See AUTO_REPLY_HEADERS,
+        SUPPRESS_HEADER and LIST_HEADERS."""
         auto_submitted = (message.get("Auto-Submitted") or "").split(";")[0].strip().lower()
         precedence = (message.get("Precedence") or "").strip().lower()
         return bool(
@@ -981,6 +1031,8 @@ class CrmComplaint(models.Model):
                 (message.get(header) or "").strip().lower() not in ("", "no", "false") for header in AUTO_REPLY_HEADERS
             )
             or precedence in AUTOMATED_PRECEDENCES
+            or (message.get(SUPPRESS_HEADER) or "").strip().lower() not in ("", "none")
+            or any((message.get(header) or "").strip() for header in LIST_HEADERS)
             or (message.get("Return-Path") or "").strip() == "<>"
             or message_dict.get("is_bounce")
             or self.env["mail.thread"]._detect_is_bounce(message, message_dict)

@@ -157,6 +157,18 @@ class CrmComplaintCompensation(models.Model):
                 raise UserError(self.env._("Only a draft compensation can be changed: reset it to draft first."))
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_committed(self):
+        """Only a draft or refused compensation can be deleted: one waiting for approval, approved or done is
+        part of the complaint's running total and of what was credited (its credit note, its coupon)."""
+        if any(compensation.state in COMMITTED_STATES for compensation in self):
+            raise UserError(
+                self.env._(
+                    "A compensation waiting for approval, approved or done cannot be deleted: it counts in the "
+                    "complaint's total and may have made a credit note or a coupon. Refuse it instead."
+                )
+            )
+
     def _transition(self, vals):
         # sudo: the only way to the workflow fields (see write); the calling action checked the user's rights
         return self.sudo().write(vals)

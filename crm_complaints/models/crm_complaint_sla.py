@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .crm_complaint import SEVERITIES
 
@@ -100,6 +100,28 @@ class CrmComplaintSla(models.Model):
             and (not self.category_ids or bool(set(self.category_ids.ids) & category_ids))
             and (not self.company_id or self.company_id == complaint.company_id)
         )
+
+    def write(self, vals):
+        """The hours of a policy that complaints use cannot change: their deadlines were planned on them and
+        their response and resolution are judged on them (a complaint resumed later would be planned on the
+        new hours, the others not). Retire it (archive) and create its successor instead."""
+        changed = self.filtered(
+            lambda policy: any(
+                name in vals and policy[name] != vals[name] for name in ("response_hours", "resolve_hours")
+            )
+        )
+        # sudo: every complaint counts, whoever edits the policy; archived complaints too
+        if changed and self.env["crm.complaint"].sudo().with_context(active_test=False).search_count(
+            [("sla_policy_id", "in", changed.ids)], limit=1
+        ):
+            raise UserError(
+                self.env._(
+                    "Complaints were promised the hours of SLA policy %(policy)s: archive it and create a new "
+                    "policy with the new hours (open complaints keep what they were promised).",
+                    policy=changed[0].name,
+                )
+            )
+        return super().write(vals)
 
     @api.model
     def _get_policies(self, complaints):

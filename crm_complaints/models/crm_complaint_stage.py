@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 STAGE_STATES = [
     ("new", "New"),
@@ -32,3 +33,21 @@ class CrmComplaintStage(models.Model):
         "in Waiting, stops in Resolved, Closed and Cancelled.",
     )
     description = fields.Text(translate=True)
+
+    def write(self, vals):
+        """A stage's state cannot change while complaints are in it: their state follows the stage's, and would
+        change without the workflow (clock paused or resumed, resolution date and its checks)."""
+        if "state" in vals:
+            changed = self.filtered(lambda stage: stage.state != vals["state"])
+            # sudo: every complaint in the stage counts, whoever may read it, archived ones too
+            if changed and self.env["crm.complaint"].sudo().with_context(active_test=False).search_count(
+                [("stage_id", "in", changed.ids)], limit=1
+            ):
+                raise UserError(
+                    self.env._(
+                        "Complaints are in stage %(stage)s: move them to another stage before changing what it "
+                        "means for the SLA clock, or create a new stage.",
+                        stage=changed[0].name,
+                    )
+                )
+        return super().write(vals)

@@ -80,6 +80,13 @@ class CrmComplaintTeam(models.Model):
         result = super().write(vals)
         if {"alias_name", "alias_domain_id"} & set(vals):
             self._check_alias_domain()
+        if "resource_calendar_id" in vals:
+            # Open complaints count in the new working hours from now on: their deadlines are planned again on
+            # them, as the hours used are counted on them when the complaint is resolved (one calendar for both).
+            # sudo: a manager changing the hours may not read every complaint of the team
+            self.env["crm.complaint"].sudo().search(
+                [("team_id", "in", self.ids), ("state", "in", OPEN_STATES)]
+            )._sla_replan()
         return result
 
     def _check_alias_domain(self):

@@ -1,5 +1,7 @@
 from . import test_complaint_merge
+from . import test_complaint_reference_year
 from . import test_compensation_coupon
+from . import test_compensation_deletion
 from . import test_followup_time_zone
 from . import test_sla_business_time_zone
 from . import test_portal_resubmit
@@ -10,3 +12,8 @@ from . import test_readme_config
 from . import test_complaint_satisfaction
 from . import test_complaint_satisfaction_http
 from . import test_churn_report
+from . import test_sla_calendar_edits
+from . import test_sla_edge_inputs
+from . import test_sla_policy_hours_change
+from . import test_sla_team_calendar_change
+from . import test_stage_state_change

@@ -26,6 +26,10 @@ ROBOT_HEADERS = {
     "precedence junk": {"Precedence": "junk"},
     "precedence auto_reply": {"Precedence": "auto_reply"},
     "null return-path": {"Return-Path": "<>"},
+    # Exchange out-of-office without Auto-Submitted; a mailing list or newsletter without Precedence
+    "x-auto-response-suppress": {"X-Auto-Response-Suppress": "All"},
+    "list-id": {"List-Id": "Vase owners <vase-owners.lists.example.com>"},
+    "list-unsubscribe": {"List-Unsubscribe": "<mailto:leave@lists.example.com>"},
 }
 
 
@@ -95,6 +99,15 @@ class TestMailRobots(ComplaintCase):
         self.assertEqual(complaint.state, "resolved")
         self.assertEqual(complaint.reopen_count, 0)
         self.assertTrue(complaint.message_ids.filtered(lambda m: "still not right" in str(m.body)), "kept")
+
+    def test_a_reply_from_a_colleague_of_the_customer_reopens(self):
+        company = self.env["res.partner"].create({"name": "Carla's Shop", "is_company": True})
+        self.customer.parent_id = company
+        self.env["res.partner"].create({"name": "Colin", "email": "colin@example.com", "parent_id": company.id})
+        complaint, resolution = self._resolved()
+        self._reply(resolution, RESOLVED_AT + timedelta(days=1), email_from="Colin <colin@example.com>")
+        self.assertEqual(complaint.state, "in_progress")
+        self.assertEqual(complaint.reopen_count, 1)
 
     def test_a_reply_from_someone_else_does_not_reopen(self):
         complaint, resolution = self._resolved()

@@ -38,10 +38,20 @@ class LoyaltyCard(models.Model):
     @api.model
     def _loyalty_expiry_cutoff(self, company, today):
         """First UTC instant after which points earned have not expired yet on `today` (company day)."""
-        months = company.loyalty_points_validity_months
         tz = company._get_lifecycle_today()[1]
-        last_expired_day = today - relativedelta(months=months)
+        last_expired_day = self._loyalty_last_expired_day(today, company.loyalty_points_validity_months)
         return business_time.day_start_utc(tz, last_expired_day + timedelta(days=1))
+
+    @api.model
+    def _loyalty_last_expired_day(self, today, months):
+        """The last day whose points have expired on `today` (dates): the latest day E with E + `months`
+        (the expiry date shown to the customer, see `_loyalty_get_next_expiry`) on or before `today`. On the
+        last day of a month this takes in the longer month's last days: on 28 February, with one month of
+        validity, points earned up to 31 January expire (31 January + 1 month is 28 February)."""
+        day = today - relativedelta(months=months)
+        if (today + timedelta(days=1)).day == 1:
+            day += relativedelta(day=31)  # the last day of that month
+        return day
 
     @api.model
     def _cron_expire_loyalty_points(self, chunk_size=EXPIRY_CHUNK_SIZE):
@@ -62,7 +72,7 @@ class LoyaltyCard(models.Model):
         for company in companies:
             today = company._get_lifecycle_today()[0]
             cutoff = self._loyalty_expiry_cutoff(company, today)
-            last_day = today - relativedelta(months=company.loyalty_points_validity_months)
+            last_day = self._loyalty_last_expired_day(today, company.loyalty_points_validity_months)
             description = self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
                 "Points earned up to %s expired", fields.Date.to_string(last_day)
             )

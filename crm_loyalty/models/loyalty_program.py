@@ -32,6 +32,36 @@ class LoyaltyProgram(models.Model):
                     )
                 )
 
+    @api.constrains("active", "company_id")
+    def _check_membership_program_active(self):
+        """The membership program stays active and of its company's (or shared): Odoo's Sales skips an
+        archived program, so members would silently earn nothing."""
+        used = (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("loyalty_program_id", "in", self.ids)])
+        )
+        for company in used:
+            program = company.loyalty_program_id
+            if not program.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(program)s is the membership program of %(company)s: choose another membership program "
+                        "in Settings before archiving it (members would earn no points).",
+                        program=program.name,
+                        company=company.name,
+                    )
+                )
+            if program.company_id and program.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "%(program)s is the membership program of %(company)s: it cannot move to another company.",
+                        program=program.name,
+                        company=company.name,
+                    )
+                )
+
     def write(self, vals):
         retiring = self.filtered("active") if vals.get("active") is False else self.browse()
         result = super().write(vals)

@@ -63,6 +63,13 @@ class ResCompany(models.Model):
     @api.constrains("loyalty_program_id")
     def _check_loyalty_program_sales(self):
         for company in self:
+            if company.loyalty_program_id and not company.loyalty_program_id.active:
+                raise ValidationError(
+                    self.env._(
+                        "The membership program %s is archived: members would earn no points on their orders.",
+                        company.loyalty_program_id.name,
+                    )
+                )
             if company.loyalty_program_id and not company.loyalty_program_id.sale_ok:
                 raise ValidationError(
                     self.env._(

@@ -160,7 +160,11 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get(name) for vals in vals_list for name in LOCK_FIELDS):
+        # default_* context keys (an RPC client sets the context) count as much as the values given
+        defaults = {
+            key[len("default_") :] for key, value in self.env.context.items() if key.startswith("default_") and value
+        }
+        if LOCK_FIELDS & defaults or any(vals.get(name) for vals in vals_list for name in LOCK_FIELDS):
             self._check_loyalty_lock_access()
         return super().create(vals_list)
 

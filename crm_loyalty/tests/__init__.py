@@ -3,6 +3,8 @@ from . import test_loyalty_concurrency
 from . import test_loyalty_config
 from . import test_loyalty_currency_without_rate
 from . import test_loyalty_coupon_step
+from . import test_loyalty_lock_defaults
+from . import test_loyalty_expiry_month_end
 from . import test_loyalty_coupon_step_channel
 from . import test_loyalty_coupon_step_retired
 from . import test_loyalty_expiry

@@ -103,3 +103,22 @@ class TestLoyaltyDemoSettings(TransactionCase):
         self.assertTrue(settings.group_product_pricelist)
         settings.save().execute()
         self.assertEqual(pricelists.filtered("active"), pricelists)
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyMembershipProgramStays(LoyaltyCase):
+    """The membership program cannot be archived, nor moved to another company, while a company uses it."""
+
+    def test_archiving_the_membership_program_is_refused(self):
+        program = self._membership_program()
+        with self._refused(ValidationError, "before archiving it"):
+            program.with_user(self.env.ref("base.user_admin")).action_archive()
+        self.assertTrue(program.active)
+        other = self.env["res.company"].create({"name": "Other Shop"})
+        with self._refused(ValidationError, "cannot move to another company"):
+            program.company_id = other
+        # chosen elsewhere first, it goes; an archived program cannot be chosen
+        self.company.loyalty_program_id = False
+        program.action_archive()
+        with self._refused(ValidationError, "is archived"):
+            self.company.loyalty_program_id = program
