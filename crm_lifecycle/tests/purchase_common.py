@@ -25,9 +25,7 @@ class PurchaseLedgerMixin:
                     "partner_id": partner.id,
                     "invoice_date": invoice_date or on,
                     "invoice_line_ids": [
-                        Command.create(
-                            {"product_id": self.product.id, "quantity": 1, "price_unit": amount}
-                        )
+                        Command.create({"product_id": self.product.id, "quantity": 1, "price_unit": amount})
                     ],
                 }
             )
