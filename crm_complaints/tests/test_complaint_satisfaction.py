@@ -67,7 +67,8 @@ class TestComplaintSatisfaction(VoiceCase):
         token = self._rate(complaint, 1)
         self._rate(complaint, 5, token=token)  # the same link of the email, used again
         self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (100.0, 1))
-        self.env["res.partner"]._crm_care_refresh_satisfaction()  # the nightly statement agrees
+        with frozen(self.env, datetime(2026, 6, 19, 3, 0)):
+            self.env["res.partner"]._crm_care_refresh_satisfaction()  # the nightly statement agrees
         self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (100.0, 1))
 
     def test_a_deleted_rating_leaves_the_satisfaction_at_once(self):
@@ -76,6 +77,7 @@ class TestComplaintSatisfaction(VoiceCase):
         self._rate(complaint, 1)
         self._rate(self._resolved_complaint(partner), 5)
         self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (50.0, 2))
-        complaint.rating_ids.unlink()  # an administrator deletes it (Ratings menu)
+        with frozen(self.env, datetime(2026, 6, 19, 9, 0)):
+            complaint.rating_ids.unlink()  # an administrator deletes it (Ratings menu)
         self.env.invalidate_all()
         self.assertEqual((partner.satisfaction_score, partner.satisfaction_count), (100.0, 1))

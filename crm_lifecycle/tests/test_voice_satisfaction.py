@@ -71,7 +71,7 @@ class TestVoiceSatisfaction(VoiceCase):
         self._answer(answer, 3)
         with frozen(self.env, datetime(2026, 6, 20, 10, 0)):
             answer.sudo()._mark_done()  # the customer submits the completed answer again
-        self.env["res.partner"]._crm_care_refresh_satisfaction()
+            self.env["res.partner"]._crm_care_refresh_satisfaction()
         self.assertEqual((partner.satisfaction_count, partner.satisfaction_score), (1, 30.0))
 
     def test_a_deleted_answer_leaves_the_nps_at_once(self):
@@ -79,7 +79,8 @@ class TestVoiceSatisfaction(VoiceCase):
         answer = self._send_nps(partner).survey_user_input_id
         self._answer(answer, 9)
         self.assertEqual(partner.nps_category, "promoter")
-        answer.unlink()  # the survey manager deletes the answer (Surveys > Participations)
+        with frozen(self.env, datetime(2026, 6, 20, 10, 0)):
+            answer.unlink()  # the survey manager deletes the answer (Surveys > Participations)
         self.env.invalidate_all()
         self.assertFalse(partner.nps_category)
         self.assertEqual(partner.satisfaction_count, 0)
