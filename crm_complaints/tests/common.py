@@ -33,46 +33,8 @@ class ComplaintCase(MailCommon):
         cls.company_2 = cls.env["res.company"].create(
             {"name": "Complaints Second Company", "crm_care_tz": "America/New_York"}
         )
-        cls.calendar_shanghai = cls.env["resource.calendar"].create(
-            {
-                "name": "Shanghai office hours",
-                "tz": COMPANY_TZ,
-                "company_id": cls.company.id,
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day} {period}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": period,
-                        }
-                    )
-                    for day in range(5)
-                    for start, end, period in ((9, 12, "morning"), (13.5, 18, "afternoon"))
-                ],
-            }
-        )
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Care hours",
-                "tz": "UTC",
-                "company_id": cls.company.id,
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day} {period}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": period,
-                        }
-                    )
-                    for day in range(5)
-                    for start, end, period in ((9, 13, "morning"), (14, 18, "afternoon"))
-                ],
-            }
-        )
+        cls.calendar_shanghai = cls._calendar("Shanghai office hours", COMPANY_TZ, ((9, 12), (13.5, 18)))
+        cls.calendar = cls._calendar("Care hours", "UTC", ((9, 13), (14, 18)))
         cls.leader = mail_new_test_user(
             cls.env,
             login="cmp_leader",
@@ -126,6 +88,47 @@ class ComplaintCase(MailCommon):
         cls.category = cls.env["crm.complaint.category"].create({"name": "Delivery"})
         cls.cause = cls.env.ref("crm_complaints.crm_complaint_cause_delivery")
         cls.stage = {stage.state: stage for stage in cls.env["crm.complaint.stage"].search([])}
+
+    @classmethod
+    def _calendar(cls, name, tz, shifts):
+        """Working hours Monday to Friday: `shifts` = ((morning from, to), (afternoon from, to)) in hours of `tz`."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": name,
+                "tz": tz,
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for (start, end), period in zip(shifts, ("morning", "afternoon"), strict=True)
+                ],
+            }
+        )
+
+    @classmethod
+    def _invoiced_order(cls, price=300.0):
+        """A confirmed order of one untaxed product at `price`, its invoice posted: (product, order, invoice)."""
+        product = cls.env["product.product"].create(
+            {"name": "Vase", "list_price": price, "invoice_policy": "order", "taxes_id": [Command.clear()]}
+        )
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        return product, order, invoice
 
     def _complaint(self, when=MONDAY, **vals):
         with self.mock_datetime_and_now(when):

@@ -1,5 +1,4 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import ComplaintCase
@@ -10,18 +9,7 @@ class TestCompensation(ComplaintCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.product = cls.env["product.product"].create(
-            {"name": "Vase", "list_price": 300.0, "invoice_policy": "order", "taxes_id": [Command.clear()]}
-        )
-        cls.order = cls.env["sale.order"].create(
-            {
-                "partner_id": cls.customer.id,
-                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1})],
-            }
-        )
-        cls.order.action_confirm()
-        cls.invoice = cls.order._create_invoices()
-        cls.invoice.action_post()
+        cls.product, cls.order, cls.invoice = cls._invoiced_order()
 
     def setUp(self):
         super().setUp()

@@ -15,18 +15,7 @@ class TestCompensationApproval(ComplaintCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.product = cls.env["product.product"].create(
-            {"name": "Vase", "list_price": 300.0, "invoice_policy": "order", "taxes_id": [Command.clear()]}
-        )
-        cls.order = cls.env["sale.order"].create(
-            {
-                "partner_id": cls.customer.id,
-                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1})],
-            }
-        )
-        cls.order.action_confirm()
-        cls.invoice = cls.order._create_invoices()
-        cls.invoice.action_post()
+        cls.product, cls.order, cls.invoice = cls._invoiced_order()
         cls.Compensation = cls.env["crm.complaint.compensation"]
 
     def setUp(self):
