@@ -22,3 +22,8 @@ from . import rating_rating
 from . import survey_question
 from . import survey_user_input
 from . import crm_segment_voice
+from . import crm_consent
+from . import res_partner_consent
+from . import res_company_consent
+from . import res_config_settings_consent
+from . import crm_care_touch_retention

@@ -22,6 +22,10 @@ CAMPAIGN_KINDS = [
     ("segment_exit", "Leaving a Segment"),
     ("stage_entry", "Entering a Lifecycle Stage"),
 ]
+CAMPAIGN_PURPOSES = [
+    ("marketing", "Marketing"),
+    ("service", "Service"),
+]
 # Kinds whose trigger is a yearly or calendar date that lead_days anticipates.
 DATE_KINDS = ("birthday", "purchase_anniversary", "occasion")
 # A cron that did not run for some days plans the missed days, at most this many.
@@ -61,6 +65,16 @@ class CrmCareCampaign(models.Model):
     color = fields.Integer()
     description = fields.Text(translate=True)
     kind = fields.Selection(CAMPAIGN_KINDS, required=True, default="birthday", tracking=True)
+    purpose = fields.Selection(
+        CAMPAIGN_PURPOSES,
+        required=True,
+        default="marketing",
+        tracking=True,
+        help="Marketing: greetings, offers, win-back; its messages, calls and visits need the customer's consent on "
+        "the channel as the company's Marketing Consent setting says (opt-in or opt-out). Service: messages the "
+        "customer expects about what they bought (thank-you, follow-up visit, satisfaction survey); consent does "
+        "not apply (the opt-out of every channel and the blacklist still do).",
+    )
     segment_id = fields.Many2one(
         "crm.segment",
         ondelete="restrict",

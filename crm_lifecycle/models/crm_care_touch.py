@@ -38,6 +38,8 @@ TOUCH_REASONS = [
     ("survey_closed", "Survey closed"),
     ("sms_error", "SMS refused by the SMS service"),
     ("retired", "Campaign or step retired"),
+    ("consent_missing", "No marketing consent given"),
+    ("consent_withdrawn", "Marketing consent withdrawn"),
 ]
 # A planned touch more than this many days overdue (the cron did not run) is skipped, not sent late.
 EXPIRY_DAYS = 7
@@ -260,6 +262,7 @@ class CrmCareTouch(models.Model):
         """
         reasons = self._care_veto_recipient()
         reasons.update(self.filtered(lambda t: t.id not in reasons)._care_veto_contact())
+        reasons.update(self.filtered(lambda t: t.id not in reasons)._care_veto_consent())
         pressured = self.filtered(
             lambda t: t.id not in reasons
             and t.step_id.respect_pressure
@@ -308,6 +311,35 @@ class CrmCareTouch(models.Model):
                 reasons[touch.id] = "no_phone"
             elif action == "sms" and partner.sudo().phone_sanitized_blacklisted:
                 reasons[touch.id] = "blacklisted"
+        return reasons
+
+    @api.model
+    def _care_consent_channel_by_action(self):
+        """{action: consent channel} of the actions that reach the customer on a channel: emails and surveys by
+        email, SMS by SMS, activities (calls, visits) by phone. Internal actions (tags, salesperson,
+        opportunity) need no consent; another addon adds its actions."""
+        return {"email": "email", "survey": "email", "sms": "sms", "activity": "phone"}
+
+    def _care_consent_channels(self):
+        """{touch id: consent channel ("email", "sms", "phone")} of these touches that reach the customer on a
+        channel; an addon whose action's channel depends on the step overrides it."""
+        by_action = self._care_consent_channel_by_action()
+        return {touch.id: by_action[touch.step_id.action] for touch in self if touch.step_id.action in by_action}
+
+    def _care_veto_consent(self):
+        """Marketing consent, per channel, for the touches of marketing campaigns (service campaigns are not
+        concerned): a withdrawn consent skips the touch (`consent_withdrawn`); under the company's opt-in mode
+        (care_consent_mode), a consent not given (unknown) skips it too (`consent_missing`). The contacts'
+        current consents are read for the whole batch at once. Returns {touch id: reason key}."""
+        marketing = self.filtered(lambda touch: touch.campaign_id.purpose == "marketing")
+        channels = marketing._care_consent_channels()
+        reasons = {}
+        for touch in marketing.filtered(lambda touch: touch.id in channels):
+            state = touch.partner_id.sudo()[f"consent_{channels[touch.id]}"]
+            if state == "withdrawn":
+                reasons[touch.id] = "consent_withdrawn"
+            elif state != "given" and touch.company_id.sudo().care_consent_mode == "opt_in":
+                reasons[touch.id] = "consent_missing"
         return reasons
 
     def _care_veto_pressure(self):

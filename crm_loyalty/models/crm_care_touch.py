@@ -39,6 +39,15 @@ class CrmCareTouch(models.Model):
                 reasons[touch.id] = "blacklisted"
         return reasons
 
+    def _care_consent_channels(self):
+        """A coupon step whose program emails each coupon on creation reaches the customer by email: it needs the
+        email consent of marketing campaigns; a coupon only put on the customer's account needs none."""
+        channels = super()._care_consent_channels()
+        for touch in self.filtered(lambda touch: touch.step_id.action == "issue_coupon"):
+            if touch.step_id._coupon_program_mails_on_creation():
+                channels[touch.id] = "email"
+        return channels
+
     def _care_execute_issue_coupon(self):
         """Issue one coupon per due touch of one step (self), reserved to the touch's customer, through Odoo's
         coupon generation (loyalty.generate.wizard: the card, its "issued" history line and the program's mail
