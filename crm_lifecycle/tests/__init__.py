@@ -46,3 +46,4 @@ from . import test_voice_merge
 from . import test_lifecycle_lock_defaults
 from . import test_care_consent
 from . import test_care_consent_portal
+from . import test_care_retention
