@@ -206,3 +206,26 @@ class TestCareConsent(CareCase):
         settings.care_retention_months = 36
         settings.save().execute()
         self.assertEqual((self.company.care_consent_mode, self.company.care_retention_months), ("opt_in", 36))
+
+    # ------------------------------------------------------------------
+    # Merging contacts merges their histories
+    # ------------------------------------------------------------------
+
+    def test_merge_keeps_both_histories_and_the_latest_consent(self):
+        survivor = self._birthday_customer("Survivor")
+        duplicate = self._birthday_customer("Duplicate")
+        self._consent(survivor, "email", "given", on=datetime(2026, 3, 1))
+        self._consent(duplicate, "email", "withdrawn", on=datetime(2026, 5, 1))
+        self._consent(duplicate, "sms", "given", on=datetime(2026, 5, 1))
+        self._consent(survivor, "sms", "withdrawn", on=datetime(2026, 5, 20))
+        with frozen(self.env, self.TODAY):
+            wizard = (
+                self.env["base.partner.merge.automatic.wizard"]
+                .with_context(active_model="res.partner", active_ids=(survivor | duplicate).ids)
+                .create({"dst_partner_id": survivor.id})
+            )
+            wizard.action_merge()
+        self.env.invalidate_all()
+        self.assertFalse(duplicate.exists())
+        self.assertEqual(len(survivor.consent_ids), 4)
+        self.assertEqual((survivor.consent_email, survivor.consent_sms), ("withdrawn", "withdrawn"))
