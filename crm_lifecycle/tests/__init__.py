@@ -47,3 +47,4 @@ from . import test_lifecycle_lock_defaults
 from . import test_care_consent
 from . import test_care_consent_portal
 from . import test_care_retention
+from . import test_care_consent_migration

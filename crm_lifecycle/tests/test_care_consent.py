@@ -229,3 +229,37 @@ class TestCareConsent(CareCase):
         self.assertFalse(duplicate.exists())
         self.assertEqual(len(survivor.consent_ids), 4)
         self.assertEqual((survivor.consent_email, survivor.consent_sms), ("withdrawn", "withdrawn"))
+
+    # ------------------------------------------------------------------
+    # Set-based: the consent check reads the whole batch at once
+    # ------------------------------------------------------------------
+
+    def test_consent_check_query_count_does_not_grow_with_the_batch(self):
+        self.company.care_consent_mode = "opt_in"
+
+        def planned_touches(count, campaign_name):
+            campaign = self._campaign("birthday", name=campaign_name)
+            partners = self.env["res.partner"].create(
+                [
+                    {"name": f"{campaign_name} {i}", "email": f"{campaign_name}{i}@example.com",
+                     "birthday": date(1990, 6, 15)}
+                    for i in range(count)
+                ]
+            )
+            self._consent(partners[0], "email", "given")
+            with frozen(self.env, self.TODAY):
+                campaign._plan(self.TODAY, "Asia/Shanghai")
+            touches = self._touches(campaign).filtered(lambda t: t.partner_id in partners)
+            self.assertEqual(len(touches), count)
+            return touches
+
+        small, large = planned_touches(2, "small"), planned_touches(20, "large")
+        counts = []
+        for touches in (small, large):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            reasons = touches.browse(touches.ids)._care_veto_consent()
+            counts.append(self.env.cr.sql_log_count - queries)
+            self.assertEqual(len(reasons), len(touches) - 1, "all but the one with consent")
+        self.assertEqual(counts[0], counts[1])
