@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 
 class CrmCareTouch(models.Model):
-    _inherit = "crm.care.touch"
+    _inherit = "crm.care.touch"  # pylint: disable=consider-merging-classes-inherited
 
     date_purged = fields.Datetime(
         string="Content Purged On",

@@ -35,8 +35,10 @@ class CrmConsent(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, ondelete="cascade", index=True)
     channel = fields.Selection(
-        CONSENT_CHANNELS, required=True, help="The channel the consent is about: email (also surveys), SMS, phone "
-        "(calls and visits scheduled as activities)."
+        CONSENT_CHANNELS,
+        required=True,
+        help="The channel the consent is about: email (also surveys), SMS, phone "
+        "(calls and visits scheduled as activities).",
     )
     state = fields.Selection(
         CONSENT_STATES,
@@ -53,7 +55,10 @@ class CrmConsent(models.Model):
         help="Where the consent comes from: the customer's portal, a staff member, an import, a reply to a campaign.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Recorded By", default=lambda self: self.env.user, ondelete="set null",
+        "res.users",
+        string="Recorded By",
+        default=lambda self: self.env.user,
+        ondelete="set null",
         help="The user who recorded the change (the portal user for a change made on the portal).",
     )
     note = fields.Text(help="Free text: how and where the customer expressed it.")

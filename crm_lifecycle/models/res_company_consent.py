@@ -8,7 +8,7 @@ CONSENT_MODES = [
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     care_consent_mode = fields.Selection(
         CONSENT_MODES,

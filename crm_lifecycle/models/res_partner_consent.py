@@ -9,7 +9,7 @@ CHANNEL_KEYS = tuple(key for key, __ in CONSENT_CHANNELS)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     consent_ids = fields.One2many(
         "crm.consent", "partner_id", string="Consent History", readonly=True, groups="base.group_user"
@@ -97,7 +97,9 @@ class ResPartner(models.Model):
                             "channel": channel,
                             "state": "withdrawn" if opted_out else "unknown",
                             "source": source,
-                            "note": self.env._("Opt-out box ticked") if opted_out else self.env._("Opt-out box unticked"),
+                            "note": self.env._("Opt-out box ticked")
+                            if opted_out
+                            else self.env._("Opt-out box unticked"),
                             "user_id": self.env.user.id,
                         }
                     )

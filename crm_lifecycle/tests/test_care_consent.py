@@ -32,8 +32,10 @@ class TestCareConsent(CareCase):
 
     def _consent(self, partner, channel, state, source="staff", on=None):
         with frozen(self.env, on or datetime(2026, 6, 1, 9, 0)):
-            return self.env["crm.consent"].with_user(self.care_user).create(
-                {"partner_id": partner.id, "channel": channel, "state": state, "source": source}
+            return (
+                self.env["crm.consent"]
+                .with_user(self.care_user)
+                .create({"partner_id": partner.id, "channel": channel, "state": state, "source": source})
             )
 
     # ------------------------------------------------------------------
@@ -120,9 +122,7 @@ class TestCareConsent(CareCase):
         self.company.care_consent_mode = "opt_out"
         partner = self._birthday_customer("Quiet")
         partner.with_user(self.manager).care_opt_out = True
-        self.assertEqual(
-            (partner.consent_email, partner.consent_sms, partner.consent_phone), ("withdrawn",) * 3
-        )
+        self.assertEqual((partner.consent_email, partner.consent_sms, partner.consent_phone), ("withdrawn",) * 3)
         self.assertEqual(sorted(partner.consent_ids.mapped("channel")), ["email", "phone", "sms"])
         self.assertEqual(set(partner.consent_ids.mapped("source")), {"staff"})
         self.assertEqual(partner.consent_ids.user_id, self.manager)
@@ -164,7 +164,7 @@ class TestCareConsent(CareCase):
         action = partner.with_user(self.care_user).action_record_consent()
         self.assertEqual((action["res_model"], action["target"]), ("crm.consent", "new"))
         with frozen(self.env, datetime(2026, 6, 10, 8, 0)):
-            form = Form(self.env["crm.consent"].with_user(self.care_user).with_context(action["context"]))
+            form = Form(self.env["crm.consent"].with_user(self.care_user).with_context(**action["context"]))
             form.channel = "phone"
             form.state = "given"
             form.note = "Agreed on the phone"
@@ -241,8 +241,11 @@ class TestCareConsent(CareCase):
             campaign = self._campaign("birthday", name=campaign_name)
             partners = self.env["res.partner"].create(
                 [
-                    {"name": f"{campaign_name} {i}", "email": f"{campaign_name}{i}@example.com",
-                     "birthday": date(1990, 6, 15)}
+                    {
+                        "name": f"{campaign_name} {i}",
+                        "email": f"{campaign_name}{i}@example.com",
+                        "birthday": date(1990, 6, 15),
+                    }
                     for i in range(count)
                 ]
             )

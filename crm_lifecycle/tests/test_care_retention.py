@@ -97,9 +97,7 @@ class TestCareRetention(CareCase):
         self.assertFalse(sms_record.exists(), "the SMS sent is deleted")
         self.assertFalse(email.mail_message_id)
         self.assertFalse(failed.error_message)
-        self.assertEqual(
-            {email.date_purged, sms.date_purged, failed.date_purged}, {datetime(2026, 6, 15, 4, 0)}
-        )
+        self.assertEqual({email.date_purged, sms.date_purged, failed.date_purged}, {datetime(2026, 6, 15, 4, 0)})
         self.assertEqual((email.state, failed.state, failed.reason), ("done", "failed", "render_error"))
         self.assertFalse(recent.date_purged, "a touch of exactly 24 months ago is kept")
         self.assertTrue(recent.mail_message_id.exists())
@@ -118,7 +116,8 @@ class TestCareRetention(CareCase):
         self.company.care_retention_months = 0
         self._purge(date(2030, 1, 1))
         self.assertFalse(any(touches.mapped("date_purged")))
-        self.assertTrue(all(touches.filtered(lambda t: t.step_id.action == "email" and t.state == "done").mail_message_id))
+        sent = touches.filtered(lambda t: t.step_id.action == "email" and t.state == "done")
+        self.assertTrue(all(sent.mapped("mail_message_id")))
 
     def test_retention_is_the_company_s_months(self):
         touches = self._send_old_touches()

@@ -6,7 +6,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     the survivor's current consent per channel is then the latest line of the merged history, and its opt-out box
     follows (every channel withdrawn)."""
 
-    _inherit = "base.partner.merge.automatic.wizard"
+    _inherit = "base.partner.merge.automatic.wizard"  # pylint: disable=consider-merging-classes-inherited
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         partners = self.env["res.partner"].browse(partner_ids).exists()

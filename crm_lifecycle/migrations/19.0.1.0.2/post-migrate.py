@@ -28,7 +28,8 @@ def migrate(cr, version):
         """UPDATE res_partner
               SET consent_email = 'withdrawn', consent_sms = 'withdrawn', consent_phone = 'withdrawn'
             WHERE care_opt_out
-              AND (consent_email, consent_sms, consent_phone) IS DISTINCT FROM ('withdrawn', 'withdrawn', 'withdrawn')"""
+              AND (consent_email, consent_sms, consent_phone)
+                  IS DISTINCT FROM ('withdrawn', 'withdrawn', 'withdrawn')"""
     )
     cr.execute(
         """UPDATE crm_care_campaign c SET purpose = 'service'
