@@ -266,3 +266,23 @@ class TestCareConsent(CareCase):
             counts.append(self.env.cr.sql_log_count - queries)
             self.assertEqual(len(reasons), len(touches) - 1, "all but the one with consent")
         self.assertEqual(counts[0], counts[1])
+
+    def test_imported_opt_out_is_recorded_as_import(self):
+        """Contacts imported with the opt-out box ticked (Odoo's import: `load` with `import_file`) get their history
+        with source import; consent lines can be imported as such too."""
+        result = (
+            self.env["res.partner"]
+            .with_context(import_file=True)
+            .load(["name", "email", "care_opt_out"], [["Imported Quiet", "imported.quiet@example.com", "1"]])
+        )
+        self.assertFalse(result["messages"])
+        partner = self.env["res.partner"].browse(result["ids"])
+        self.assertEqual(set(partner.consent_ids.mapped("source")), {"import"})
+        self.assertTrue(partner.care_opt_out)
+        result = (
+            self.env["crm.consent"]
+            .with_context(import_file=True)
+            .load(["partner_id/.id", "channel", "state", "source"], [[str(partner.id), "email", "given", "import"]])
+        )
+        self.assertFalse(result["messages"])
+        self.assertEqual((partner.consent_email, partner.care_opt_out), ("given", False))
