@@ -47,6 +47,7 @@
         "report/crm_churn_report_views.xml",
         "views/crm_lifecycle_menus.xml",
         "views/crm_care_menus.xml",
+        "views/crm_consent_menus.xml",
         "views/crm_voice_menus.xml",
         "report/crm_purchase_views.xml",
     ],

@@ -286,3 +286,14 @@ class TestCareConsent(CareCase):
         )
         self.assertFalse(result["messages"])
         self.assertEqual((partner.consent_email, partner.care_opt_out), ("given", False))
+
+    def test_consent_history_menu_for_customer_care_users(self):
+        menu = self.env.ref("crm_lifecycle.crm_consent_menu")
+        visible = self.env["ir.ui.menu"].with_user(self.care_user)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        self.assertEqual(menu.action, self.env.ref("crm_lifecycle.crm_consent_action"))
+        partner = self._birthday_customer("Listed")
+        self._consent(partner, "sms", "given")
+        action = menu.action.sudo().read()[0]
+        lines = self.env[action["res_model"]].with_user(self.care_user).search([("partner_id", "=", partner.id)])
+        self.assertEqual(lines.mapped("state"), ["given"])
