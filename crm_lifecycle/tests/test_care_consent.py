@@ -297,3 +297,15 @@ class TestCareConsent(CareCase):
         action = menu.action.sudo().read()[0]
         lines = self.env[action["res_model"]].with_user(self.care_user).search([("partner_id", "=", partner.id)])
         self.assertEqual(lines.mapped("state"), ["given"])
+
+    def test_consents_tab_for_customer_care_users_only(self):
+        employee = new_test_user(
+            self.env, "consent_plain", groups="base.group_user,base.group_partner_manager", name="Plain"
+        )
+        arches = {
+            user: self.env["res.partner"].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            for user in (self.care_user, employee)
+        }
+        self.assertIn('name="crm_consents"', arches[self.care_user])
+        self.assertIn('name="action_record_consent"', arches[self.care_user])
+        self.assertNotIn('name="crm_consents"', arches[employee])
