@@ -476,6 +476,7 @@ class CrmLifecycleRun(models.Model):
     def _finish_hook(self):
         self.env["res.partner"]._lifecycle_sync_contacts()
         self.env["res.partner"]._crm_care_refresh_satisfaction()
+        self.env["crm.care.cohort.report"]._refresh_cohorts(until=self.date)
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk's changed values; stage changes go through the ORM (tracking, automations).
