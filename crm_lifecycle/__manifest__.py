@@ -41,6 +41,7 @@
         "report/crm_care_feedback_report_views.xml",
         "report/crm_churn_report_views.xml",
         "report/crm_care_cohort_report_views.xml",
+        "report/crm_care_feedback_segment_report_views.xml",
         "views/crm_lifecycle_menus.xml",
         "views/crm_care_menus.xml",
         "views/crm_voice_menus.xml",
