@@ -20,6 +20,7 @@
         "data/crm_care_mail_template_data.xml",
         "data/crm_churn_reason_data.xml",
         "data/crm_care_nps_survey_data.xml",
+        "data/crm_care_exit_survey_data.xml",
         "wizard/crm_lifecycle_lock_wizard_views.xml",
         "wizard/crm_lifecycle_lost_wizard_views.xml",
         "views/crm_lifecycle_stage_views.xml",

@@ -181,6 +181,35 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": partner.id},
         }
 
+    def _crm_care_record_churn_reason(self, reason, note=False, source="lost"):
+        """Record why this customer left: `reason` (crm.churn.reason) and `note` (text) on the customer (commercial
+        entity, copied to its contacts) and on its stage history: on the line of its last move to Churned when that
+        line has no reason yet, else on a line of its own (Churned to Churned), so an earlier reason is kept.
+
+        source: where it comes from, kept on the history line: 'lost' (Mark as Lost), 'win_back_call' (the outcome
+        of a care call), 'exit_survey' (the customer's answer). Raises ValidationError when the customer is not in
+        the Churned stage; the caller checks the user's rights (this writes as the current user).
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        churned = self.env.ref("crm_lifecycle.stage_churned")
+        partner.write({"churn_reason_id": reason.id, "churn_reason_note": note or False})
+        values = {"churn_reason_id": reason.id, "churn_reason_note": note or False, "churn_reason_source": source}
+        History = self.env["crm.lifecycle.history"]
+        line = History.search([("partner_id", "=", partner.id), ("to_stage_id", "=", churned.id)], limit=1)
+        if line and not line.churn_reason_id:
+            line.write(values)
+            return line
+        return History.create(
+            {
+                "partner_id": partner.id,
+                "from_stage_id": churned.id if line else partner.lifecycle_stage_id.id,
+                "to_stage_id": churned.id,
+                "reason": "manual",
+                **values,
+            }
+        )
+
     def _crm_care_settle_voice_after_merge(self):
         """After a merge of contacts into these survivors (commercial entities): their satisfaction and NPS from
         all the merged feedback, and no churn reason left on a survivor who is not churned (Odoo's merge copies

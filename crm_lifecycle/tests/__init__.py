@@ -45,3 +45,4 @@ from . import test_voice_survey_http
 from . import test_voice_merge
 from . import test_lifecycle_lock_defaults
 from . import test_voice_cohorts
+from . import test_voice_churn_reasons
