@@ -46,3 +46,4 @@ from . import test_voice_merge
 from . import test_lifecycle_lock_defaults
 from . import test_voice_cohorts
 from . import test_voice_churn_reasons
+from . import test_voice_segments
