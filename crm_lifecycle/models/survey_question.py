@@ -57,6 +57,7 @@ class SurveyQuestionAnswer(models.Model):
     churn_reason_id = fields.Many2one(
         "crm.churn.reason",
         ondelete="set null",
+        groups="base.group_user",
         help="Choosing this answer (in a care campaign's survey, such as the exit survey) records this churn reason "
         "on a churned customer and in their stage history.",
     )
