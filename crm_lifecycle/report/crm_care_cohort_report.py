@@ -80,6 +80,7 @@ class CrmCareCohortReport(models.Model):
             companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
             until = max(company._get_lifecycle_today()[0] for company in companies)
         self.env.flush_all()  # the statement reads orders, invoices and credit notes as they are now
+        self.env["crm.lifecycle.run"]._set_batch_session()  # it aggregates the whole ledger
         totals = self.env["crm.purchase"]._get_purchase_totals_sql(until=until)
         self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
         rows = self.env.execute_query(
