@@ -237,7 +237,9 @@ def load_customers_and_orders(cr, customers, orders, seed, today):
         "write_date",
     ]
     # sale_stock (installed with the POS bridge's stock) adds a required shipping policy.
-    cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'sale_order' AND column_name = 'picking_policy'")
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'sale_order' AND column_name = 'picking_policy'"
+    )
     rows = sale_orders()
     if cr.fetchone():
         columns.append("picking_policy")

@@ -73,10 +73,14 @@ class TestComplaintProductReport(PurchaseLedgerMixin, LifecycleCase):
 
         # Kettle: 2 complaints / 4 orders (3 of Ann's, Bob's mixed order) = 50 per 100; toaster: 1 / 3 = 33.3.
         self.assertEqual(self._rows(), {self.kettle: (2, 4, 50.0), self.toaster: (1, 3, 33.3)})
-        groups = self.env["crm.complaint.product.report"].with_user(self.salesman)._read_group(
-            [("product_id", "in", (self.kettle | self.toaster).ids)],
-            ["product_id"],
-            ["complaint_count:sum", "order_count:sum", "complaint_rate:avg"],
+        groups = (
+            self.env["crm.complaint.product.report"]
+            .with_user(self.salesman)
+            ._read_group(
+                [("product_id", "in", (self.kettle | self.toaster).ids)],
+                ["product_id"],
+                ["complaint_count:sum", "order_count:sum", "complaint_rate:avg"],
+            )
         )
         self.assertEqual(
             sorted((product.name, *values) for product, *values in groups),

@@ -42,5 +42,7 @@ class CrmCareTouch(models.Model):
             )
         if self.churn_reason_id:
             raise UserError(
-                self.env._("The outcome of this call is already recorded: %(reason)s.", reason=self.churn_reason_id.name)
+                self.env._(
+                    "The outcome of this call is already recorded: %(reason)s.", reason=self.churn_reason_id.name
+                )
             )

@@ -290,14 +290,19 @@ class ResPartner(models.Model):
         # All of them on purpose: a few companies.
         for company in self.env["res.company"].sudo().with_context(active_test=False).search([]):  # pylint: disable=no-search-all
             today, tz = company._get_lifecycle_today()
-            windows[company.id] = (tz, business_time.day_start_utc(tz, today - timedelta(days=SATISFACTION_WINDOW_DAYS - 1)))
+            windows[company.id] = (
+                tz,
+                business_time.day_start_utc(tz, today - timedelta(days=SATISFACTION_WINDOW_DAYS - 1)),
+            )
         if len(set(windows.values())) == 1:
             # One window for all (one company, or companies of one time zone): no need to read each customer's company.
             ((tz, start),) = set(windows.values())
             window_from = SQL()
             window_start, window_tz = SQL("%s::timestamp", start), SQL("%s::varchar", tz)
         else:
-            config = SQL(", ").join(SQL("(%s, %s, %s::timestamp)", cid, tz, start) for cid, (tz, start) in windows.items())
+            config = SQL(", ").join(
+                SQL("(%s, %s, %s::timestamp)", cid, tz, start) for cid, (tz, start) in windows.items()
+            )
             window_from = SQL(
                 """JOIN res_partner fp ON fp.id = fb.partner_id
                    JOIN (VALUES %s) cfg(company_id, tz, start_utc) ON cfg.company_id = COALESCE(fp.company_id, %s)""",
@@ -311,7 +316,8 @@ class ResPartner(models.Model):
             stale = SQL(
                 """SELECT p.id FROM res_partner p
                     WHERE p.id = p.commercial_partner_id
-                      AND (p.satisfaction_count != 0 OR p.nps_category IS NOT NULL OR p.date_last_feedback IS NOT NULL)"""
+                      AND (p.satisfaction_count != 0 OR p.nps_category IS NOT NULL
+                           OR p.date_last_feedback IS NOT NULL)"""
             )
             # The nightly statement aggregates every rating and answer: the batch session's settings.
             self.env["crm.lifecycle.run"]._set_batch_session()
@@ -324,7 +330,8 @@ class ResPartner(models.Model):
                 """
                 WITH agg AS (
                     SELECT fb.partner_id,
-                           ROUND((AVG(fb.score) FILTER (WHERE fb.moment >= %(start)s))::numeric, 1) AS satisfaction_score,
+                           ROUND((AVG(fb.score) FILTER (WHERE fb.moment >= %(start)s))::numeric, 1)
+                               AS satisfaction_score,
                            COUNT(fb.score) FILTER (WHERE fb.moment >= %(start)s) AS satisfaction_count,
                            (MAX(fb.moment) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS date_last_feedback
                       FROM (%(feedback)s) fb

@@ -41,7 +41,7 @@ class SurveyUserInput(models.Model):
         lines = self.sudo().user_input_line_ids
         for touch in touches.sudo():
             answer = touch.survey_user_input_id
-            own = lines.filtered(lambda line: line.user_input_id == answer)
+            own = lines.filtered(lambda line, answer=answer: line.user_input_id == answer)
             reason = own.suggested_answer_id.churn_reason_id[:1]
             if not reason:
                 continue

@@ -63,9 +63,7 @@ class TestVoiceCohorts(PurchaseLedgerMixin, LifecycleCase):
             ["cohort_month:month"],
             ["customer_count:sum", "cohort_size:max"],
         )
-        self.assertEqual(
-            [(cohort, bought, size) for cohort, bought, size in again], [(jan, 3, 3), (feb, 1, 2)]
-        )
+        self.assertEqual([(cohort, bought, size) for cohort, bought, size in again], [(jan, 3, 3), (feb, 1, 2)])
         # A Customer Care user (salesperson) reads the report; the nightly run replaces it, never adds to it.
         self.assertEqual(self._cells(self.salesman)[(jan, 1)], (1, 3, 33.3))
         self._run_cron()

@@ -28,7 +28,9 @@ class TestVoiceSegments(VoiceCase):
     def test_win_back_offer_by_churn_reason(self):
         price = self.env.ref("crm_lifecycle.churn_reason_price")
         service = self.env.ref("crm_lifecycle.churn_reason_service")
-        too_dear, badly_served, still_here = (self._customer(name) for name in ("Too Dear", "Badly Served", "Still Here"))
+        too_dear, badly_served, still_here = (
+            self._customer(name) for name in ("Too Dear", "Badly Served", "Still Here")
+        )
         for partner in (too_dear, badly_served, still_here):
             self._order(partner, self.TODAY - timedelta(days=100))
         self._mark_lost(too_dear, price)
@@ -38,7 +40,9 @@ class TestVoiceSegments(VoiceCase):
         self.assertEqual(price_lost.member_ids.partner_id, too_dear)
         offer = self._campaign(
             "segment_entry",
-            steps=[{"action": "email", "mail_template_id": self.env.ref("crm_lifecycle.mail_template_care_win_back").id}],
+            steps=[
+                {"action": "email", "mail_template_id": self.env.ref("crm_lifecycle.mail_template_care_win_back").id}
+            ],
             segment_id=price_lost.id,
             name="Win-back offer: price",
         )

@@ -10,7 +10,10 @@ class CrmLifecycleLostWizard(models.TransientModel):
 
     partner_id = fields.Many2one("res.partner", required=True)
     touch_id = fields.Many2one(
-        "crm.care.touch", string="Call", readonly=True, help="The care call (a done activity step) whose outcome this is."
+        "crm.care.touch",
+        string="Call",
+        readonly=True,
+        help="The care call (a done activity step) whose outcome this is.",
     )
     churn_reason_id = fields.Many2one("crm.churn.reason", required=True)
     churn_reason_note = fields.Text(string="Note")

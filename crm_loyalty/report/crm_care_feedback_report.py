@@ -11,7 +11,6 @@ class CrmCareFeedbackReport(models.Model):
 
     tier_id = fields.Many2one(
         "crm.loyalty.tier",
-        string="Tier",
         readonly=True,
         help="The customer's membership tier on the day of the feedback (tier history); empty before the first.",
     )

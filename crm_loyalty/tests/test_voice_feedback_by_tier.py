@@ -43,7 +43,9 @@ class TestVoiceFeedbackByTier(VoiceCase, LoyaltyCase):
             {"Silver": [0.0, 70.0, 2], "Gold": [100.0, 100.0, 1], "Member": [100.0, 100.0, 1]},
         )
 
-        panel = self.env["crm.segment"].create({"name": "Panel", "domain": f"[('category_id', 'in', [{panel_tag.id}])]"})
+        panel = self.env["crm.segment"].create(
+            {"name": "Panel", "domain": f"[('category_id', 'in', [{panel_tag.id}])]"}
+        )
         big = self.env["crm.segment"].create({"name": "Big", "domain": f"[('category_id', 'in', [{big_tag.id}])]"})
         with frozen(self.env, self.TODAY + timedelta(days=3)):
             (panel | big)._refresh_members()
@@ -66,7 +68,5 @@ class TestVoiceFeedbackByTier(VoiceCase, LoyaltyCase):
         overall = self.env["crm.care.feedback.segment.report"]._read_group(
             [*ours, ("segment_id", "in", (panel | big).ids)], ["segment_id"], ["nps_points:avg"]
         )
-        self.assertEqual(
-            {segment.name: round(nps, 1) for segment, nps in overall}, {"Panel": 33.3, "Big": 100.0}
-        )
+        self.assertEqual({segment.name: round(nps, 1) for segment, nps in overall}, {"Panel": 33.3, "Big": 100.0})
         self.assertEqual(panel.nps, 33.3, "the segment's own NPS agrees with its report")
