@@ -1,7 +1,7 @@
 {
     "name": "CRM Care: Customer Lifecycle",
     "summary": "Customer lifecycle stages, RFM scores, lifetime value, segments and care campaigns",
-    "version": "19.0.1.0.1",
+    "version": "19.0.1.0.2",
     "category": "Sales/CRM",
     "author": "CRM Care",
     "website": "https://github.com/crm-care/crm-care",
