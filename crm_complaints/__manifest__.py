@@ -10,6 +10,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/crm_complaints_security.xml",
+        "security/crm_complaint_product_report_security.xml",
         "data/crm_complaint_data.xml",
         "data/mail_template_data.xml",
         "views/crm_complaint_views.xml",
@@ -20,6 +21,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "report/crm_complaint_product_report_views.xml",
         "views/crm_complaints_menus.xml",
     ],
     "demo": [

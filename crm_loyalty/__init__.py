@@ -1,5 +1,6 @@
 from . import controllers
 from . import models
+from . import report
 from . import wizard
 
 

@@ -23,6 +23,7 @@
         "views/res_config_settings_views.xml",
         "views/crm_care_step_views.xml",
         "views/portal_templates.xml",
+        "report/crm_care_feedback_report_views.xml",
         "views/crm_loyalty_menus.xml",
     ],
     "demo": [

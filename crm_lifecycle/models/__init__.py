@@ -18,6 +18,7 @@ from . import crm_care_step
 from . import crm_care_touch
 from . import crm_churn_reason
 from . import res_partner_voice
+from . import crm_care_touch_voice
 from . import rating_rating
 from . import survey_question
 from . import survey_user_input

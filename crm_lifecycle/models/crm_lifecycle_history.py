@@ -18,6 +18,15 @@ class CrmLifecycleHistory(models.Model):
     )
     order_id = fields.Many2one("sale.order", ondelete="set null")
     churn_reason_id = fields.Many2one(
-        "crm.churn.reason", ondelete="restrict", help="Why the customer left, when a manager marked them lost."
+        "crm.churn.reason",
+        ondelete="restrict",
+        help="Why the customer left: given by a manager (Mark as Lost), by the caller of a win-back call or by the "
+        "customer in the exit survey.",
+    )
+    churn_reason_note = fields.Text()
+    churn_reason_source = fields.Selection(
+        [("lost", "Marked as Lost"), ("win_back_call", "Win-back Call"), ("exit_survey", "Exit Survey")],
+        string="Churn Reason From",
+        help="Where the churn reason was recorded.",
     )
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user, ondelete="set null")

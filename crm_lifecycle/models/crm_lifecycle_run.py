@@ -474,8 +474,10 @@ class CrmLifecycleRun(models.Model):
                 company.clv_retention_estimate = retention
 
     def _finish_hook(self):
-        self.env["res.partner"]._lifecycle_sync_contacts()
-        self.env["res.partner"]._crm_care_refresh_satisfaction()
+        Partner = self.env["res.partner"]
+        Partner._crm_care_refresh_satisfaction(sync_contacts=False)
+        Partner._crm_care_nightly_sync_contacts()
+        self.env["crm.care.cohort.report"]._refresh_cohorts(until=self.date)
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk's changed values; stage changes go through the ORM (tracking, automations).

@@ -316,7 +316,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def _check_lifecycle_manager(self):
-        if not self.env.user.has_group("crm_lifecycle.group_crm_care_manager"):
+        if not self.env.su and not self.env.user.has_group("crm_lifecycle.group_crm_care_manager"):
             raise AccessError(self.env._("Only Customer Care managers can do this."))
 
     def action_lifecycle_refresh(self):

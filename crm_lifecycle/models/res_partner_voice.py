@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..tools import business_time
 from .crm_batch_run import _assignments, _differs
+from .res_partner import CONTACT_COLUMNS
 
 _logger = logging.getLogger(__name__)
 
@@ -181,6 +182,35 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": partner.id},
         }
 
+    def _crm_care_record_churn_reason(self, reason, note=False, source="lost"):
+        """Record why this customer left: `reason` (crm.churn.reason) and `note` (text) on the customer (commercial
+        entity, copied to its contacts) and on its stage history: on the line of its last move to Churned when that
+        line has no reason yet, else on a line of its own (Churned to Churned), so an earlier reason is kept.
+
+        source: where it comes from, kept on the history line: 'lost' (Mark as Lost), 'win_back_call' (the outcome
+        of a care call), 'exit_survey' (the customer's answer). Raises ValidationError when the customer is not in
+        the Churned stage; the caller checks the user's rights (this writes as the current user).
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        churned = self.env.ref("crm_lifecycle.stage_churned")
+        partner.write({"churn_reason_id": reason.id, "churn_reason_note": note or False})
+        values = {"churn_reason_id": reason.id, "churn_reason_note": note or False, "churn_reason_source": source}
+        History = self.env["crm.lifecycle.history"]
+        line = History.search([("partner_id", "=", partner.id), ("to_stage_id", "=", churned.id)], limit=1)
+        if line and not line.churn_reason_id:
+            line.write(values)
+            return line
+        return History.create(
+            {
+                "partner_id": partner.id,
+                "from_stage_id": churned.id if line else partner.lifecycle_stage_id.id,
+                "to_stage_id": churned.id,
+                "reason": "manual",
+                **values,
+            }
+        )
+
     def _crm_care_settle_voice_after_merge(self):
         """After a merge of contacts into these survivors (commercial entities): their satisfaction and NPS from
         all the merged feedback, and no churn reason left on a survivor who is not churned (Odoo's merge copies
@@ -240,74 +270,118 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _crm_care_refresh_satisfaction(self, partner_ids=None):
+    def _crm_care_refresh_satisfaction(self, partner_ids=None, sync_contacts=True):
         """Recompute satisfaction_score, satisfaction_count, nps_score, nps_category and date_last_feedback of
         the commercial entities of `partner_ids` (ids of any partners), or of every customer with feedback or
         feedback values (None: the nightly run), in one statement; then copy them onto their contacts.
 
         The 365-day window and the day of the last feedback follow each customer's company's Business Time
         Zone (the main company's for customers without company). Returns the number of customers changed.
+
+        sync_contacts: copy the values onto the contacts (of the customers changed; of every customer in the
+        nightly run); False when the caller copies them itself (the nightly run, with the lifecycle values).
         """
         if partner_ids is not None:
             partner_ids = self.browse(partner_ids).exists().commercial_partner_id.ids
             if not partner_ids:
                 return 0
         main_company = self.env["res.company"]._get_crm_care_main_company()
-        config = []
+        windows = {}  # company id: (time zone, UTC start of the 365-day window)
         # All of them on purpose: a few companies.
         for company in self.env["res.company"].sudo().with_context(active_test=False).search([]):  # pylint: disable=no-search-all
             today, tz = company._get_lifecycle_today()
-            start = business_time.day_start_utc(tz, today - timedelta(days=SATISFACTION_WINDOW_DAYS - 1))
-            config.append(SQL("(%s, %s, %s::timestamp)", company.id, tz, start))
-        if partner_ids is None:
-            scope = SQL(
-                """(p.id IN (SELECT partner_id FROM fb) OR p.satisfaction_count != 0 OR p.nps_category IS NOT NULL
-                    OR p.date_last_feedback IS NOT NULL)"""
+            windows[company.id] = (
+                tz,
+                business_time.day_start_utc(tz, today - timedelta(days=SATISFACTION_WINDOW_DAYS - 1)),
             )
+        if len(set(windows.values())) == 1:
+            # One window for all (one company, or companies of one time zone): no need to read each customer's company.
+            ((tz, start),) = set(windows.values())
+            window_from = SQL()
+            window_start, window_tz = SQL("%s::timestamp", start), SQL("%s::varchar", tz)
         else:
-            scope = SQL("p.id IN %s", tuple(partner_ids))
+            config = SQL(", ").join(
+                SQL("(%s, %s, %s::timestamp)", cid, tz, start) for cid, (tz, start) in windows.items()
+            )
+            window_from = SQL(
+                """JOIN res_partner fp ON fp.id = fb.partner_id
+                   JOIN (VALUES %s) cfg(company_id, tz, start_utc) ON cfg.company_id = COALESCE(fp.company_id, %s)""",
+                config,
+                main_company.id,
+            )
+            window_start, window_tz = SQL("cfg.start_utc"), SQL("cfg.tz")
+        if partner_ids is None:
+            # Every customer with feedback, and those whose stored values no longer have any (all deleted).
+            feedback_scope = SQL("TRUE")
+            stale = SQL(
+                """SELECT p.id FROM res_partner p
+                    WHERE p.id = p.commercial_partner_id
+                      AND (p.satisfaction_count != 0 OR p.nps_category IS NOT NULL
+                           OR p.date_last_feedback IS NOT NULL)"""
+            )
+            # The nightly statement aggregates every rating and answer: the batch session's settings.
+            self.env["crm.lifecycle.run"]._set_batch_session()
+        else:
+            feedback_scope = SQL("fb.partner_id IN %s", tuple(partner_ids))
+            stale = SQL("SELECT p.id FROM res_partner p WHERE p.id IN %s", tuple(partner_ids))
         self.env.flush_all()  # the statement reads ratings, answers, touches and partners as they are now
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH cfg(company_id, tz, start_utc) AS (VALUES %(config)s),
-                fb AS (%(feedback)s),
-                q AS (
-                    SELECT p.id AS partner_id,
-                           ROUND((AVG(fb.score) FILTER (WHERE fb.moment >= cfg.start_utc))::numeric, 1)
+                WITH agg AS (
+                    SELECT fb.partner_id,
+                           ROUND((AVG(fb.score) FILTER (WHERE fb.moment >= %(start)s))::numeric, 1)
                                AS satisfaction_score,
-                           COUNT(fb.score) FILTER (WHERE fb.moment >= cfg.start_utc) AS satisfaction_count,
-                           (ARRAY_AGG(fb.nps ORDER BY fb.moment DESC, fb.key DESC)
-                               FILTER (WHERE fb.nps IS NOT NULL))[1] AS nps_score,
-                           (MAX(fb.moment) AT TIME ZONE 'UTC' AT TIME ZONE cfg.tz)::date AS date_last_feedback
-                      FROM res_partner p
-                      JOIN cfg ON cfg.company_id = COALESCE(p.company_id, %(main)s)
-                      LEFT JOIN fb ON fb.partner_id = p.id
-                     WHERE p.id = p.commercial_partner_id AND %(scope)s
-                     GROUP BY p.id, cfg.tz
-                ), n AS (
-                    SELECT q.*, CASE WHEN q.nps_score >= 9 THEN 'promoter'
-                                     WHEN q.nps_score >= 7 THEN 'passive'
-                                     WHEN q.nps_score IS NOT NULL THEN 'detractor' END AS nps_category
-                      FROM q
+                           COUNT(fb.score) FILTER (WHERE fb.moment >= %(start)s) AS satisfaction_count,
+                           (MAX(fb.moment) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS date_last_feedback
+                      FROM (%(feedback)s) fb
+                      %(window_from)s
+                     WHERE %(feedback_scope)s
+                     GROUP BY fb.partner_id, %(tz)s
+                ), last_nps AS (
+                    -- Only survey answers have an NPS: PostgreSQL drops the ratings from this reading of the feedback.
+                    SELECT DISTINCT ON (fb.partner_id) fb.partner_id, fb.nps
+                      FROM (%(feedback)s) fb
+                     WHERE fb.nps IS NOT NULL AND %(feedback_scope)s
+                     ORDER BY fb.partner_id, fb.moment DESC, fb.key DESC
+                ), stale AS (%(stale)s),
+                n AS (
+                    SELECT COALESCE(agg.partner_id, stale.id) AS partner_id, agg.satisfaction_score,
+                           COALESCE(agg.satisfaction_count, 0) AS satisfaction_count, last_nps.nps AS nps_score,
+                           CASE WHEN last_nps.nps >= 9 THEN 'promoter'
+                                WHEN last_nps.nps >= 7 THEN 'passive'
+                                WHEN last_nps.nps IS NOT NULL THEN 'detractor' END AS nps_category,
+                           agg.date_last_feedback
+                      FROM agg
+                      LEFT JOIN last_nps ON last_nps.partner_id = agg.partner_id
+                      FULL JOIN stale ON stale.id = agg.partner_id
                 )
                 UPDATE res_partner p SET %(assign)s
                   FROM n
                  WHERE p.id = n.partner_id AND (%(differs)s)
              RETURNING p.id
                 """,
-                config=SQL(", ").join(config),
                 feedback=self._get_feedback_sql(),
-                main=main_company.id,
-                scope=scope,
+                window_from=window_from,
+                start=window_start,
+                tz=window_tz,
+                feedback_scope=feedback_scope,
+                stale=stale,
                 assign=_assignments(SATISFACTION_COLUMNS, "n"),
                 differs=_differs(SATISFACTION_COLUMNS, "p", "n"),
             )
         )
         self.invalidate_model(list(SATISFACTION_COLUMNS))
         changed = [row[0] for row in rows]
-        self._crm_care_sync_contacts(SATISFACTION_COLUMNS, changed if partner_ids is not None else None)
+        if sync_contacts:
+            self._crm_care_sync_contacts(SATISFACTION_COLUMNS, changed if partner_ids is not None else None)
         return len(changed)
+
+    @api.model
+    def _crm_care_nightly_sync_contacts(self):
+        """The nightly run's one copy of the lifecycle and satisfaction values onto every contact (one UPDATE of the
+        contacts whose values differ: also those created or moved to another company since)."""
+        self._crm_care_sync_contacts((*CONTACT_COLUMNS, *SATISFACTION_COLUMNS))
 
     @api.model
     def _crm_care_feedback_received(self, partners, source):

@@ -49,3 +49,15 @@ class SurveyUserInputLine(models.Model):
                         value=line.value_scale,
                     )
                 )
+
+
+class SurveyQuestionAnswer(models.Model):
+    _inherit = "survey.question.answer"
+
+    churn_reason_id = fields.Many2one(
+        "crm.churn.reason",
+        ondelete="set null",
+        groups="base.group_user",
+        help="Choosing this answer (in a care campaign's survey, such as the exit survey) records this churn reason "
+        "on a churned customer and in their stage history.",
+    )

@@ -47,14 +47,32 @@ class CrmCareFeedbackReport(models.Model):
     is_promoter = fields.Integer(string="Promoters", readonly=True, aggregator="sum")
     is_detractor = fields.Integer(string="Detractors", readonly=True, aggregator="sum")
 
+    # ------------------------------------------------------------------
+    # The query, from named pieces (a bridge or a report of its own adds columns by overriding one)
+    # ------------------------------------------------------------------
+
+    def _get_feedback_id_sql(self):
+        """SQL of the row id: unique per row of this report (alias `f`: the feedback item, its `key`)."""
+        return SQL("ROW_NUMBER() OVER (ORDER BY f.key)")
+
+    def _select_feedback_extra(self):
+        """Extra columns (list of SQL `expression AS column`) over the aliases `f` (the feedback item: partner_id,
+        company_id, date, ...) and those joined by `_from_feedback_extra`. crm_loyalty adds the tier on the day."""
+        return []
+
+    def _from_feedback_extra(self):
+        """Extra joins (list of SQL), after the feedback item `f` and its stage on the day `st`."""
+        return []
+
     @property
     def _table_query(self):
         # A query, not a database view: the rated models (res.partner._get_satisfaction_rating_models) are those
         # of the addons installed now.
         main_company = self.env["res.company"]._get_crm_care_main_company()
+        extra_select = self._select_feedback_extra()
         return SQL(
             """
-            SELECT ROW_NUMBER() OVER (ORDER BY f.key) AS id, f.*, st.stage_id
+            SELECT %(id)s AS id, f.*, st.stage_id %(extra_select)s
               FROM (
                 SELECT fb.key, fb.partner_id, c.id AS company_id, fb.kind,
                        (fb.moment AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(c.crm_care_tz, 'UTC'))::date AS date,
@@ -75,7 +93,11 @@ class CrmCareFeedbackReport(models.Model):
                     ORDER BY h.date DESC, h.id DESC
                     LIMIT 1
               ) st ON TRUE
+              %(extra_from)s
             """,
+            id=self._get_feedback_id_sql(),
+            extra_select=SQL("").join(SQL(", %s", column) for column in extra_select),
+            extra_from=SQL(" ").join(self._from_feedback_extra()),
             feedback=self.env["res.partner"]._get_feedback_sql(),
             main=main_company.id,
         )

@@ -17,7 +17,14 @@ class CrmChurnReport(models.Model):
     _rec_name = "partner_id"
     # Flushed before the query reads them.
     _depends = {
-        "crm.lifecycle.history": ["partner_id", "to_stage_id", "from_stage_id", "date", "churn_reason_id"],
+        "crm.lifecycle.history": [
+            "partner_id",
+            "to_stage_id",
+            "from_stage_id",
+            "date",
+            "churn_reason_id",
+            "churn_reason_source",
+        ],
         "res.partner": ["company_id"],
         "res.company": ["crm_care_tz"],
     }
@@ -28,6 +35,11 @@ class CrmChurnReport(models.Model):
     date = fields.Date(string="Churned On", readonly=True)
     from_stage_id = fields.Many2one("crm.lifecycle.stage", readonly=True)
     churn_reason_id = fields.Many2one("crm.churn.reason", readonly=True)
+    churn_reason_source = fields.Selection(
+        [("lost", "Marked as Lost"), ("win_back_call", "Win-back Call"), ("exit_survey", "Exit Survey")],
+        string="Churn Reason From",
+        readonly=True,
+    )
     complained_before = fields.Boolean(
         string="Complained in the 90 Days Before",
         readonly=True,
@@ -48,7 +60,7 @@ class CrmChurnReport(models.Model):
         return SQL(
             """
             SELECT h.id, h.id AS history_id, h.partner_id, c.id AS company_id, h.date, h.from_stage_id,
-                   h.churn_reason_id, %(complained)s AS complained_before
+                   h.churn_reason_id, h.churn_reason_source, %(complained)s AS complained_before
               FROM crm_lifecycle_history h
               JOIN res_partner p ON p.id = h.partner_id
               JOIN res_company c ON c.id = COALESCE(p.company_id, %(main)s)

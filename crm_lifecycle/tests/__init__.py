@@ -48,3 +48,6 @@ from . import test_care_consent
 from . import test_care_consent_portal
 from . import test_care_retention
 from . import test_care_consent_migration
+from . import test_voice_cohorts
+from . import test_voice_churn_reasons
+from . import test_voice_segments

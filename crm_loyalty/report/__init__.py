@@ -1,0 +1,1 @@
+from . import crm_care_feedback_report
