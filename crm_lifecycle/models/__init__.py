@@ -22,3 +22,6 @@ from . import rating_rating
 from . import survey_question
 from . import survey_user_input
 from . import crm_segment_voice
+from . import mail_message
+from . import crm_privacy_log
+from . import res_partner_privacy
