@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import models
 from odoo.tools import html2plaintext
 
@@ -110,9 +112,8 @@ class ResPartner(models.Model):
                 ("res_id", "in", compensations.ids),
             ]
         )._crm_privacy_erase()
-        self.env["rating.rating"].search([("res_model", "=", "crm.complaint"), ("res_id", "in", complaints.ids)]).write(
-            {"feedback": False}
-        )
+        ratings = self.env["rating.rating"].search([("res_model", "=", "crm.complaint"), ("res_id", "in", complaints.ids)])
+        ratings.write({"feedback": False})
         compensations.write({"description": False})
         complaints.with_context(tracking_disable=True, mail_notrack=True).write(
             {
@@ -120,8 +121,10 @@ class ResPartner(models.Model):
                 "email_from": False,
                 "phone": False,
                 "description": False,
-                "resolution": False,
+                # a resolved or closed complaint must keep a resolution: a placeholder replaces it
+                "resolution": Markup("<p>%s</p>") % self.env._("Erased on request"),
                 "followup_result": False,
             }
         )
+        ratings._compute_res_name()  # the complaint's name (reference and subject) as the rating shows it
         return result

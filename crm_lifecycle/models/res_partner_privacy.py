@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext
 
+PRIVACY_ADDONS = ("crm_lifecycle", "crm_loyalty", "crm_complaints", "crm_lifecycle_pos")
 # Contact data of the person, exported as is and cleared by an erasure (those of them the partner model has).
 PRIVACY_CONTACT_FIELDS = (
     "name",
@@ -251,8 +252,9 @@ class ResPartner(models.Model):
         answers.write({"email": False, "nickname": False})
         ratings = self.env["rating.rating"].search([("partner_id", "=", partner.id), ("res_model", "in", our_models)])
         ratings.write({"feedback": False})
+        ratings._compute_res_name()  # the rated records' names may have just been anonymised
         for user in partner.user_ids.filtered("share"):
-            user.write({"login": f"__erased_user_{user.id}", "password": "", "active": False})
+            user.write({"login": f"__erased_user_{user.id}", "password": "", "signature": False, "active": False})
         values = {name: False for name in PRIVACY_ERASED_FIELDS if name in partner._fields}
         values["name"] = self.env._("Anonymised customer #%(id)s", id=partner.id)
         # The lock reasons are the only free texts a locked stage or tier needs: they are replaced, not cleared.
@@ -264,16 +266,20 @@ class ResPartner(models.Model):
 
     @api.model
     def _crm_privacy_models(self):
-        """Names of CRM Care's models (those our addons declare): the records whose messages, ratings and
+        """Names of CRM Care's own models (declared, not only extended, by our addons): the records whose messages, ratings and
         texts an erasure reaches."""
         rows = self.env.execute_query(
             SQL(
                 """SELECT m.model FROM ir_model m JOIN ir_model_data d ON d.model = 'ir.model' AND d.res_id = m.id
                     WHERE d.module IN %s AND NOT m.transient""",
-                ("crm_lifecycle", "crm_loyalty", "crm_complaints", "crm_lifecycle_pos"),
+                PRIVACY_ADDONS,
             )
         )
-        return [model for (model,) in rows if model in self.env and not self.env[model]._abstract]
+        return [
+            model
+            for (model,) in rows
+            if model in self.env and not self.env[model]._abstract and self.env[model]._original_module in PRIVACY_ADDONS
+        ]
 
 
 def _privacy_value(record, name):
