@@ -47,6 +47,18 @@ class PrivacyCase(LoyaltyCase, HttpCase):
                 ],
             }
         )
+        cls.nps_campaign = cls.env["crm.care.campaign"].create(
+            {
+                "name": "NPS after an order",
+                "kind": "after_order",
+                "user_id": cls.manager.id,
+                "step_ids": [
+                    Command.create(
+                        {"action": "survey", "survey_id": cls.env.ref("crm_lifecycle.survey_nps").id, "delay_days": 1}
+                    )
+                ],
+            }
+        )
         cls.users, cls.people, cls.complaints = {}, {}, {}
         for key, person in PEOPLE.items():
             user = mail_new_test_user(
@@ -82,7 +94,19 @@ class PrivacyCase(LoyaltyCase, HttpCase):
                 complaint.sudo().rating_apply(4, token=complaint._rating_get_access_token(), feedback=f"Thanks, {person['email']}")
             cls.complaints[key] = complaint
         cls.manager.group_ids = [Command.link(cls.env.ref("base.group_partner_manager").id)]
-        with frozen(cls.env, cls.TODAY), patch_no_commit():
+        # The day after their order, the NPS survey of an after-order campaign; each answers with a comment.
+        with frozen(cls.env, cls.TODAY - timedelta(days=19, hours=-3)), patch_no_commit():
+            cls.env["crm.care.campaign"]._cron_care()
+        nps, reason = cls.env.ref("crm_lifecycle.survey_nps_question_score"), cls.env.ref(
+            "crm_lifecycle.survey_nps_question_reason"
+        )
+        for key, partner in cls.people.items():
+            touch = cls.env["crm.care.touch"].search([("campaign_id", "=", cls.nps_campaign.id), ("partner_id", "=", partner.id)])
+            answer = touch.survey_user_input_id.sudo()
+            answer._save_lines(nps, "9")
+            answer._save_lines(reason, f"{PEOPLE[key]['name']} here, call {PEOPLE[key]['phone']}")
+            answer._mark_done()
+        with frozen(cls.env, cls.TODAY + timedelta(hours=3)), patch_no_commit():
             cls.env["crm.care.campaign"]._cron_care()
         cls.env.invalidate_all()
 
@@ -107,8 +131,10 @@ class TestPrivacyExport(PrivacyCase):
         self.assertEqual(sections["contact"][0]["email"], PEOPLE["alice"]["email"])
         self.assertEqual(sections["contact"][0]["birthday"], "1990-06-15")
         self.assertEqual(len(sections["stage_history"]), 1)
-        self.assertEqual(len(sections["care_touches"]), 1)
-        self.assertEqual(sections["care_touches"][0]["state"], "Done")
+        self.assertEqual([touch["state"] for touch in sections["care_touches"]], ["Done", "Done"])
+        answers = [answer["answer"] for touch in sections["care_touches"] for answer in touch["survey_answers"]]
+        self.assertIn(f"{PEOPLE['alice']['name']} here, call {PEOPLE['alice']['phone']}", answers)
+        self.assertTrue(any(PEOPLE["alice"]["name"] in (touch["content"] or "") for touch in sections["care_touches"]))
         self.assertEqual(len(sections["tier_history"]), 1)
         self.assertEqual(sections["points_history"][0]["issued"], 230.0)  # 200 + 15 % tax, a point per unit
         self.assertEqual([row["name"] for row in sections["complaints"]], [self.complaints["alice"].name])
@@ -221,6 +247,8 @@ class TestPrivacyErasure(PrivacyCase):
                 ("res_partner", SQL("CONCAT_WS(' ', name, complete_name, email, phone, street) ILIKE %s", pattern)),
                 ("rating_rating", SQL("CONCAT_WS(' ', feedback, res_name) ILIKE %s", pattern)),
                 ("res_users", SQL("CONCAT_WS(' ', login, signature::text) ILIKE %s", pattern)),
+                ("survey_user_input_line", SQL("CONCAT_WS(' ', value_char_box, value_text_box) ILIKE %s", pattern)),
+                ("survey_user_input", SQL("CONCAT_WS(' ', email, nickname) ILIKE %s", pattern)),
             ):
                 if self.env.execute_query(SQL("SELECT COUNT(*) FROM %s WHERE %s", SQL.identifier(table), condition))[0][0]:
                     found.append((table, value))
