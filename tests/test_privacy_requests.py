@@ -102,10 +102,11 @@ class PrivacyCase(LoyaltyCase, HttpCase):
         )
         for key, partner in cls.people.items():
             touch = cls.env["crm.care.touch"].search([("campaign_id", "=", cls.nps_campaign.id), ("partner_id", "=", partner.id)])
-            answer = touch.survey_user_input_id.sudo()
-            answer._save_lines(nps, "9")
-            answer._save_lines(reason, f"{PEOPLE[key]['name']} here, call {PEOPLE[key]['phone']}")
-            answer._mark_done()
+            answer = touch.survey_user_input_id.sudo()  # as the survey page saves the answers
+            with frozen(cls.env, cls.TODAY - timedelta(days=18)):
+                answer._save_lines(nps, "9")
+                answer._save_lines(reason, f"{PEOPLE[key]['name']} here, call {PEOPLE[key]['phone']}")
+                answer._mark_done()
         with frozen(cls.env, cls.TODAY + timedelta(hours=3)), patch_no_commit():
             cls.env["crm.care.campaign"]._cron_care()
         cls.env.invalidate_all()
