@@ -9,12 +9,13 @@ The lists are exhaustive on purpose: a new CRM Care field on the partner or the 
 fail until it is classified here.
 """
 
+from test_portal_fields import ADDONS, MAGIC  # noqa: I001
+from test_portal_fields import PARTNER_FIELDS as PORTAL_PARTNER_FIELDS
+
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
-
-from test_portal_fields import ADDONS, MAGIC, PARTNER_FIELDS as PORTAL_PARTNER_FIELDS  # noqa: I001
 
 EMPLOYEE_PARTNER_FIELDS = PORTAL_PARTNER_FIELDS | {
     "care_opt_out",
@@ -97,7 +98,9 @@ class TestCustomerFieldsPerGroup(TransactionCase):
                 cls.env, login="ntk_care_user", groups="crm_lifecycle.group_crm_care_user,base.group_partner_manager"
             ),
             "care_manager": mail_new_test_user(
-                cls.env, login="ntk_care_manager", groups="crm_lifecycle.group_crm_care_manager,base.group_partner_manager"
+                cls.env,
+                login="ntk_care_manager",
+                groups="crm_lifecycle.group_crm_care_manager,base.group_partner_manager",
             ),
             "portal": mail_new_test_user(cls.env, login="ntk_portal", groups="base.group_portal"),
         }

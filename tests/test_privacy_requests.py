@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import openpyxl  # noqa: F401 - only to tell a missing optional reader from a broken file
+
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, HttpCase, tagged
@@ -62,7 +63,11 @@ class PrivacyCase(LoyaltyCase, HttpCase):
         cls.users, cls.people, cls.complaints = {}, {}, {}
         for key, person in PEOPLE.items():
             user = mail_new_test_user(
-                cls.env, login=key, password=f"{key}-pw-2026", name=person["name"], email=person["email"],
+                cls.env,
+                login=key,
+                password=f"{key}-pw-2026",
+                name=person["name"],
+                email=person["email"],
                 groups="base.group_portal",
             )
             partner = user.partner_id
@@ -86,22 +91,32 @@ class PrivacyCase(LoyaltyCase, HttpCase):
                     subtype_xmlid="mail.mt_comment",
                 )
                 compensation = cls.env["crm.complaint.compensation"].create(
-                    {"complaint_id": complaint.id, "kind": "gift", "amount": 15.0, "description": f"Gift for {person['name']}"}
+                    {
+                        "complaint_id": complaint.id,
+                        "kind": "gift",
+                        "amount": 15.0,
+                        "description": f"Gift for {person['name']}",
+                    }
                 )
                 compensation.action_submit()
                 compensation.action_apply()
                 complaint.action_close()
-                complaint.sudo().rating_apply(4, token=complaint._rating_get_access_token(), feedback=f"Thanks, {person['email']}")
+                complaint.sudo().rating_apply(
+                    4, token=complaint._rating_get_access_token(), feedback=f"Thanks, {person['email']}"
+                )
             cls.complaints[key] = complaint
         cls.manager.group_ids = [Command.link(cls.env.ref("base.group_partner_manager").id)]
         # The day after their order, the NPS survey of an after-order campaign; each answers with a comment.
         with frozen(cls.env, cls.TODAY - timedelta(days=19, hours=-3)), patch_no_commit():
             cls.env["crm.care.campaign"]._cron_care()
-        nps, reason = cls.env.ref("crm_lifecycle.survey_nps_question_score"), cls.env.ref(
-            "crm_lifecycle.survey_nps_question_reason"
+        nps, reason = (
+            cls.env.ref("crm_lifecycle.survey_nps_question_score"),
+            cls.env.ref("crm_lifecycle.survey_nps_question_reason"),
         )
         for key, partner in cls.people.items():
-            touch = cls.env["crm.care.touch"].search([("campaign_id", "=", cls.nps_campaign.id), ("partner_id", "=", partner.id)])
+            touch = cls.env["crm.care.touch"].search(
+                [("campaign_id", "=", cls.nps_campaign.id), ("partner_id", "=", partner.id)]
+            )
             answer = touch.survey_user_input_id.sudo()  # as the survey page saves the answers
             with frozen(cls.env, cls.TODAY - timedelta(days=18)):
                 answer._save_lines(nps, "9")
@@ -188,7 +203,9 @@ class TestPrivacyExport(PrivacyCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["sections"]["contact"][0]["name"], PEOPLE["alice"]["name"])
         log = self.env["crm.privacy.log"].search([("partner_id", "=", alice.id)])
-        self.assertEqual((log.operation, log.channel, log.user_id, log.file_format), ("export", "staff", self.manager, "json"))
+        self.assertEqual(
+            (log.operation, log.channel, log.user_id, log.file_format), ("export", "staff", self.manager, "json")
+        )
         self.assertIn("complaints: 1", log.summary)
         # a salesperson (Customer Care user, not manager) can neither export nor erase
         with self.assertRaises(AccessError):
@@ -224,7 +241,12 @@ class TestPrivacyErasure(PrivacyCase):
             pattern = f"%{value}%"
             for table, column in self._our_text_columns():
                 count = self.env.execute_query(
-                    SQL("SELECT COUNT(*) FROM %s WHERE %s::text ILIKE %s", SQL.identifier(table), SQL.identifier(column), pattern)
+                    SQL(
+                        "SELECT COUNT(*) FROM %s WHERE %s::text ILIKE %s",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        pattern,
+                    )
                 )[0][0]
                 if count:
                     found.append((table, column, value))
@@ -232,11 +254,14 @@ class TestPrivacyErasure(PrivacyCase):
                 SQL(
                     """SELECT m.id FROM mail_message m
                         WHERE (m.model IN %(models)s OR (m.model = 'res.partner' AND m.res_id = %(partner)s))
-                          AND CONCAT_WS(' ', m.body, m.subject, m.email_from, m.reply_to, m.outgoing_email_to) ILIKE %(p)s
+                          AND CONCAT_WS(' ', m.body, m.subject, m.email_from, m.reply_to, m.outgoing_email_to)
+                              ILIKE %(p)s
                        UNION
-                       SELECT t.mail_message_id FROM mail_tracking_value t JOIN mail_message m ON m.id = t.mail_message_id
+                       SELECT t.mail_message_id
+                         FROM mail_tracking_value t JOIN mail_message m ON m.id = t.mail_message_id
                         WHERE (m.model IN %(models)s OR (m.model = 'res.partner' AND m.res_id = %(partner)s))
-                          AND CONCAT_WS(' ', t.old_value_char, t.new_value_char, t.old_value_text, t.new_value_text) ILIKE %(p)s""",
+                          AND CONCAT_WS(' ', t.old_value_char, t.new_value_char, t.old_value_text, t.new_value_text)
+                              ILIKE %(p)s""",
                     models=tuple(our_models),
                     partner=self.people[key].id,
                     p=pattern,
@@ -251,7 +276,9 @@ class TestPrivacyErasure(PrivacyCase):
                 ("survey_user_input_line", SQL("CONCAT_WS(' ', value_char_box, value_text_box) ILIKE %s", pattern)),
                 ("survey_user_input", SQL("CONCAT_WS(' ', email, nickname) ILIKE %s", pattern)),
             ):
-                if self.env.execute_query(SQL("SELECT COUNT(*) FROM %s WHERE %s", SQL.identifier(table), condition))[0][0]:
+                if self.env.execute_query(SQL("SELECT COUNT(*) FROM %s WHERE %s", SQL.identifier(table), condition))[0][
+                    0
+                ]:
                     found.append((table, value))
         return found
 
@@ -271,7 +298,11 @@ class TestPrivacyErasure(PrivacyCase):
     def test_erasure_leaves_no_trace_of_the_person_and_keeps_the_figures(self):
         self.assertTrue(self._traces("alice"), "the check finds the person before the erasure")
         before = self._figures()
-        wizard = Form(self.env["crm.privacy.erase.wizard"].with_user(self.manager).with_context(default_partner_id=self.people["alice"].id))
+        wizard = Form(
+            self.env["crm.privacy.erase.wizard"]
+            .with_user(self.manager)
+            .with_context(default_partner_id=self.people["alice"].id)
+        )
         self.assertFalse(wizard.blockers)
         wizard.save().action_erase()
         self.assertEqual(self._traces("alice"), [])
@@ -293,7 +324,9 @@ class TestPrivacyErasure(PrivacyCase):
         with self.assertRaisesRegex(UserError, "complaints still open"):
             wizard.action_erase()
         complaint.action_close()
-        compensation = self.env["crm.complaint.compensation"].create({"complaint_id": complaint.id, "kind": "gift", "amount": 5.0})
+        compensation = self.env["crm.complaint.compensation"].create(
+            {"complaint_id": complaint.id, "kind": "gift", "amount": 5.0}
+        )
         with self.assertRaisesRegex(UserError, "compensations not settled"):
             wizard.action_erase()
         compensation.unlink()

@@ -112,7 +112,9 @@ class ResPartner(models.Model):
                 ("res_id", "in", compensations.ids),
             ]
         )._crm_privacy_erase()
-        ratings = self.env["rating.rating"].search([("res_model", "=", "crm.complaint"), ("res_id", "in", complaints.ids)])
+        ratings = self.env["rating.rating"].search(
+            [("res_model", "=", "crm.complaint"), ("res_id", "in", complaints.ids)]
+        )
         ratings.write({"feedback": False})
         compensations.write({"description": False})
         complaints.with_context(tracking_disable=True, mail_notrack=True).write(

@@ -15,18 +15,25 @@ class CrmPrivacyLog(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Person", readonly=True, index=True, ondelete="set null",
+        "res.partner",
+        string="Person",
+        readonly=True,
+        index=True,
+        ondelete="set null",
         help="The person whose data was exported or erased (anonymised after an erasure).",
     )
     user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="set null")
     operation = fields.Selection(PRIVACY_OPERATIONS, required=True, readonly=True)
     channel = fields.Selection(
-        PRIVACY_CHANNELS, required=True, readonly=True,
+        PRIVACY_CHANNELS,
+        required=True,
+        readonly=True,
         help="Staff: a Customer Care manager in the back office; Portal: the person on My Account.",
     )
     file_format = fields.Selection([("json", "JSON"), ("xlsx", "Excel (xlsx)")], readonly=True)
     summary = fields.Text(
-        string="Covered", readonly=True,
+        string="Covered",
+        readonly=True,
         help="The sections of the person's data and their number of records, one \"section: count\" a line.",
     )
     company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)

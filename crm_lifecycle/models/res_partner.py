@@ -50,7 +50,9 @@ class ResPartner(models.Model):
         related="lifecycle_stage_id.code",
         groups="crm_lifecycle.group_crm_care_user",
     )
-    lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user")
+    lifecycle_stage_date = fields.Date(
+        string="In Stage Since", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
     lifecycle_locked = fields.Boolean(
         string="Stage Locked",
         readonly=True,
@@ -58,7 +60,9 @@ class ResPartner(models.Model):
         help="A locked customer keeps its stage until a manager unlocks it.",
         groups="crm_lifecycle.group_crm_care_user",
     )
-    lifecycle_lock_reason = fields.Char(string="Lock Reason", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user")
+    lifecycle_lock_reason = fields.Char(
+        string="Lock Reason", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
     lifecycle_history_ids = fields.One2many(
         "crm.lifecycle.history", "partner_id", string="Stage History", groups="crm_lifecycle.group_crm_care_user"
     )
@@ -74,10 +78,18 @@ class ResPartner(models.Model):
     first_order_date = fields.Date(readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user")
     last_order_date = fields.Date(readonly=True, copy=False, index=True, groups="crm_lifecycle.group_crm_care_user")
     order_count = fields.Integer(
-        string="Confirmed Orders", readonly=True, copy=False, aggregator="sum", groups="crm_lifecycle.group_crm_care_user"
+        string="Confirmed Orders",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     orders_last_year = fields.Integer(
-        string="Orders (Last 365 Days)", readonly=True, copy=False, aggregator="sum", groups="crm_lifecycle.group_crm_care_user"
+        string="Orders (Last 365 Days)",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     revenue_last_year = fields.Monetary(
         string="Revenue (Last 365 Days)",
@@ -105,13 +117,22 @@ class ResPartner(models.Model):
         string="Recency Score", readonly=True, copy=False, aggregator="avg", groups="crm_lifecycle.group_crm_care_user"
     )
     rfm_frequency_score = fields.Integer(
-        string="Frequency Score", readonly=True, copy=False, aggregator="avg", groups="crm_lifecycle.group_crm_care_user"
+        string="Frequency Score",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     rfm_monetary_score = fields.Integer(
         string="Monetary Score", readonly=True, copy=False, aggregator="avg", groups="crm_lifecycle.group_crm_care_user"
     )
     rfm_segment = fields.Selection(
-        RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True, groups="crm_lifecycle.group_crm_care_user"
+        RFM_SEGMENTS,
+        string="RFM Segment",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups="crm_lifecycle.group_crm_care_user",
     )
     revenue_percentile = fields.Integer(
         readonly=True,

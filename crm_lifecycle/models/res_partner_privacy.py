@@ -262,12 +262,14 @@ class ResPartner(models.Model):
             values["lifecycle_lock_reason"] = self.env._("Erased on request")
         partner.with_context(tracking_disable=True, mail_notrack=True).write(values)
         # The partner's chatter: written just now (tracking disabled) or before; bodies and tracked values go.
-        self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", partner.id)])._crm_privacy_erase()
+        self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
+        )._crm_privacy_erase()
 
     @api.model
     def _crm_privacy_models(self):
-        """Names of CRM Care's own models (declared, not only extended, by our addons): the records whose messages, ratings and
-        texts an erasure reaches."""
+        """Names of CRM Care's own models (declared, not only extended, by our addons): the records whose
+        messages, ratings and texts an erasure reaches."""
         rows = self.env.execute_query(
             SQL(
                 """SELECT m.model FROM ir_model m JOIN ir_model_data d ON d.model = 'ir.model' AND d.res_id = m.id
@@ -278,7 +280,9 @@ class ResPartner(models.Model):
         return [
             model
             for (model,) in rows
-            if model in self.env and not self.env[model]._abstract and self.env[model]._original_module in PRIVACY_ADDONS
+            if model in self.env
+            and not self.env[model]._abstract
+            and self.env[model]._original_module in PRIVACY_ADDONS
         ]
 
 

@@ -73,8 +73,12 @@ class ResPartner(models.Model):
         help="A locked tier is kept until the lock's end date (or until a manager unlocks it).",
         groups="crm_lifecycle.group_crm_care_user",
     )
-    loyalty_lock_reason = fields.Char(string="Tier Lock Reason", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user")
-    loyalty_lock_until = fields.Date(string="Tier Locked Until", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user")
+    loyalty_lock_reason = fields.Char(
+        string="Tier Lock Reason", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
+    loyalty_lock_until = fields.Date(
+        string="Tier Locked Until", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
     loyalty_member_card_id = fields.Many2one(
         "loyalty.card", string="Membership Card", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )

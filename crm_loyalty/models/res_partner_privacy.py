@@ -21,7 +21,9 @@ class ResPartner(models.Model):
             _privacy_row(row, ["date", "from_tier_id", "to_tier_id", "reason", "qualifying_spend", "note"])
             for row in history
         ]
-        data["loyalty_cards"] = [_privacy_row(card, ["code", "program_id", "points", "expiration_date"]) for card in cards]
+        data["loyalty_cards"] = [
+            _privacy_row(card, ["code", "program_id", "points", "expiration_date"]) for card in cards
+        ]
         data["points_history"] = [
             {**_privacy_row(row, ["create_date", "card_id", "description", "issued", "used"])} for row in points
         ]
