@@ -231,17 +231,11 @@ class ResPartner(models.Model):
         self.ensure_one()
         partner = self
         touches = self.env["crm.care.touch"].search([("partner_id", "=", partner.id)])
-        messages = self.env["mail.message"].search(
-            [
-                "|",
-                "&",
-                ("model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
-                ("id", "in", touches.mail_message_id.ids),
-            ]
-        )
         our_models = self._crm_privacy_models()
-        messages |= self.env["mail.message"].search([("author_id", "=", partner.id), ("model", "in", our_models)])
+        # The emails of its care touches (wherever posted) and what it wrote on CRM Care records.
+        messages = touches.mail_message_id | self.env["mail.message"].search(
+            [("author_id", "=", partner.id), ("model", "in", our_models)]
+        )
         messages._crm_privacy_erase()
         touches.activity_id.write({"note": False, "summary": False})
         touches.write({"error_message": False})
