@@ -13,6 +13,7 @@
         "security/crm_care_security.xml",
         "security/crm_purchase_security.xml",
         "security/crm_voice_security.xml",
+        "security/crm_privacy_security.xml",
         "data/crm_lifecycle_stage_data.xml",
         "data/ir_cron_data.xml",
         "data/crm_care_data.xml",

@@ -10,7 +10,7 @@ import openpyxl  # noqa: F401 - only to tell a missing optional reader from a br
 
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.crm_lifecycle.tests.common import frozen
@@ -354,3 +354,15 @@ class TestPrivacyLog(PrivacyCase):
             log.with_user(self.manager).write({"operation": "erasure"})
         with self.assertRaises(AccessError):
             log.with_user(self.manager).unlink()
+
+    def test_audit_list_follows_the_companies(self):
+        self._export(self.people["bob"])
+        other_manager = new_test_user(
+            self.env,
+            "privacy_manager_2",
+            groups="crm_lifecycle.group_crm_care_manager",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.company_2.ids)],
+        )
+        self.assertFalse(self.env["crm.privacy.log"].with_user(other_manager).search([]))
+        self.assertEqual(len(self.env["crm.privacy.log"].with_user(self.manager).search([])), 1)
