@@ -15,7 +15,6 @@ ADDONS = ("crm_lifecycle", "crm_loyalty", "crm_complaints")
 MAGIC = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date"}
 
 PARTNER_FIELDS = {
-    "birthday",
     "lifecycle_currency_id",
     "loyalty_tier_id",
     "loyalty_tier_since",
@@ -73,6 +72,7 @@ INTERNAL_SAMPLE = {
     "res.partner": [
         "lifecycle_stage_id",
         "lifecycle_lock_reason",
+        "birthday",
         "lifecycle_locked",
         "rfm_segment",
         "rfm_monetary_score",

@@ -284,6 +284,7 @@ class CrmComplaint(models.Model):
         for complaint in self:
             complaint.commercial_partner_id = complaint.partner_id.commercial_partner_id
 
+    @api.depends("name", "subject")
     def _compute_display_name(self):
         for complaint in self:
             complaint.display_name = f"{complaint.name} {complaint.subject}" if complaint.subject else complaint.name

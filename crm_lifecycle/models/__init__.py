@@ -28,3 +28,6 @@ from . import res_partner_consent
 from . import res_company_consent
 from . import res_config_settings_consent
 from . import crm_care_touch_retention
+from . import mail_message
+from . import crm_privacy_log
+from . import res_partner_privacy

@@ -44,26 +44,30 @@ class ResPartner(models.Model):
         tracking=True,
         ondelete="restrict",
         group_expand="_read_group_lifecycle_stage_ids",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     lifecycle_stage_code = fields.Char(
         related="lifecycle_stage_id.code",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
-    lifecycle_stage_date = fields.Date(string="In Stage Since", readonly=True, copy=False, groups="base.group_user")
+    lifecycle_stage_date = fields.Date(
+        string="In Stage Since", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
     lifecycle_locked = fields.Boolean(
         string="Stage Locked",
         readonly=True,
         copy=False,
         help="A locked customer keeps its stage until a manager unlocks it.",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
-    lifecycle_lock_reason = fields.Char(string="Lock Reason", readonly=True, copy=False, groups="base.group_user")
+    lifecycle_lock_reason = fields.Char(
+        string="Lock Reason", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
     lifecycle_history_ids = fields.One2many(
-        "crm.lifecycle.history", "partner_id", string="Stage History", groups="base.group_user"
+        "crm.lifecycle.history", "partner_id", string="Stage History", groups="crm_lifecycle.group_crm_care_user"
     )
     lifecycle_history_count = fields.Integer(
-        compute="_compute_lifecycle_history_count", string="Stage Moves", groups="base.group_user"
+        compute="_compute_lifecycle_history_count", string="Stage Moves", groups="crm_lifecycle.group_crm_care_user"
     )
     lifecycle_currency_id = fields.Many2one(
         "res.currency",
@@ -71,13 +75,21 @@ class ResPartner(models.Model):
         store=True,
         help="Currency of the customer value figures: the company currency. Stored so that analyses can sum them.",
     )
-    first_order_date = fields.Date(readonly=True, copy=False, groups="base.group_user")
-    last_order_date = fields.Date(readonly=True, copy=False, index=True, groups="base.group_user")
+    first_order_date = fields.Date(readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user")
+    last_order_date = fields.Date(readonly=True, copy=False, index=True, groups="crm_lifecycle.group_crm_care_user")
     order_count = fields.Integer(
-        string="Confirmed Orders", readonly=True, copy=False, aggregator="sum", groups="base.group_user"
+        string="Confirmed Orders",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     orders_last_year = fields.Integer(
-        string="Orders (Last 365 Days)", readonly=True, copy=False, aggregator="sum", groups="base.group_user"
+        string="Orders (Last 365 Days)",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     revenue_last_year = fields.Monetary(
         string="Revenue (Last 365 Days)",
@@ -85,53 +97,62 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         aggregator="sum",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     total_revenue = fields.Monetary(
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="sum",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     average_order_value = fields.Monetary(
         currency_field="lifecycle_currency_id",
         readonly=True,
         copy=False,
         aggregator="avg",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     rfm_recency_score = fields.Integer(
-        string="Recency Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+        string="Recency Score", readonly=True, copy=False, aggregator="avg", groups="crm_lifecycle.group_crm_care_user"
     )
     rfm_frequency_score = fields.Integer(
-        string="Frequency Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+        string="Frequency Score",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     rfm_monetary_score = fields.Integer(
-        string="Monetary Score", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+        string="Monetary Score", readonly=True, copy=False, aggregator="avg", groups="crm_lifecycle.group_crm_care_user"
     )
     rfm_segment = fields.Selection(
-        RFM_SEGMENTS, string="RFM Segment", readonly=True, copy=False, index=True, groups="base.group_user"
+        RFM_SEGMENTS,
+        string="RFM Segment",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups="crm_lifecycle.group_crm_care_user",
     )
     revenue_percentile = fields.Integer(
         readonly=True,
         copy=False,
         help="Share of customers (in %) whose total revenue is at most this customer's: above 50 is above the median.",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     segment_membership_ids = fields.One2many(
         "crm.segment.member",
         "partner_id",
         string="Segment Memberships",
         domain=[("date_left", "=", False)],
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     segment_ids = fields.Many2many(
         "crm.segment",
         string="Segments",
         compute="_compute_segment_ids",
         search="_search_segment_ids",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     customer_lifetime_value = fields.Monetary(
         string="Lifetime Value",
@@ -139,7 +160,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         aggregator="sum",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     lifecycle_missing_rate_count = fields.Integer(
         string="Purchases Without Exchange Rate",
@@ -519,13 +540,13 @@ class ResPartner(models.Model):
         )
         self.invalidate_model(list(columns))
 
-    birthday = fields.Date(tracking=True)
+    birthday = fields.Date(tracking=True, groups="crm_lifecycle.group_crm_care_user")
     next_birthday = fields.Date(
         compute="_compute_next_birthday",
         store=True,
         index="btree_not_null",
         help="The next day this contact's birthday is celebrated (29 February on 28 February in other years).",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
     care_opt_out = fields.Boolean(
         string="No care or marketing messages",

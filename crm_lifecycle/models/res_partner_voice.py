@@ -51,7 +51,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         aggregator="avg",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="0-100: average of the customer's feedback of the last 365 days (business days of the company): "
         "complaint ratings (1-5 stars: (rating - 1) x 25) and satisfaction survey answers of care campaigns "
         "(scale answers mapped onto 0-100, NPS 0-10: x 10). 0 with no feedback: see Feedback Count.",
@@ -61,7 +61,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         aggregator="sum",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="Number of ratings and survey answers of the last 365 days in the satisfaction score.",
     )
     nps_score = fields.Integer(
@@ -69,7 +69,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         aggregator="avg",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="0-10: the customer's last answer to the NPS question (\"How likely are you to recommend us?\"); "
         "meaningful only with an NPS category.",
     )
@@ -79,14 +79,14 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         index=True,
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="From the last NPS answer: Promoter 9-10, Passive 7-8, Detractor 0-6; empty without an answer.",
     )
     date_last_feedback = fields.Date(
         string="Last Feedback",
         readonly=True,
         copy=False,
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="Day (company's business time zone) of the customer's last rating or survey answer.",
     )
     churn_reason_id = fields.Many2one(
@@ -96,16 +96,16 @@ class ResPartner(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="Why the customer left: set when a Customer Care manager marks the customer lost; cleared when the "
         "customer leaves the Churned stage (the stage history keeps it).",
     )
-    churn_reason_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
+    churn_reason_note = fields.Text(readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user")
     is_satisfaction_trap = fields.Boolean(
         string="Satisfaction Trap",
         compute="_compute_is_satisfaction_trap",
         search="_search_is_satisfaction_trap",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="Satisfied (satisfaction 70 or more, with feedback of the last 365 days) yet At Risk or Churned: "
         "satisfied is not loyal.",
     )

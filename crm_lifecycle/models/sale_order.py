@@ -6,7 +6,9 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     partner_lifecycle_stage_id = fields.Many2one(
-        groups="base.group_user", related="partner_id.commercial_partner_id.lifecycle_stage_id", string="Customer Stage"
+        groups="crm_lifecycle.group_crm_care_user",
+        related="partner_id.commercial_partner_id.lifecycle_stage_id",
+        string="Customer Stage",
     )
     is_currency_rate_missing = fields.Boolean(
         string="Without Exchange Rate",

@@ -11,3 +11,4 @@ from . import sale_order
 from . import crm_care_step
 from . import crm_care_touch
 from . import account_move
+from . import res_partner_privacy

@@ -71,10 +71,14 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="A locked tier is kept until the lock's end date (or until a manager unlocks it).",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
     )
-    loyalty_lock_reason = fields.Char(string="Tier Lock Reason", readonly=True, copy=False, groups="base.group_user")
-    loyalty_lock_until = fields.Date(string="Tier Locked Until", readonly=True, copy=False, groups="base.group_user")
+    loyalty_lock_reason = fields.Char(
+        string="Tier Lock Reason", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
+    loyalty_lock_until = fields.Date(
+        string="Tier Locked Until", readonly=True, copy=False, groups="crm_lifecycle.group_crm_care_user"
+    )
     loyalty_member_card_id = fields.Many2one(
         "loyalty.card", string="Membership Card", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
@@ -87,7 +91,7 @@ class ResPartner(models.Model):
         "(commercial entity and its contacts) but that the cards no longer had (already redeemed).",
     )
     loyalty_tier_history_count = fields.Integer(
-        compute="_compute_loyalty_tier_history_count", string="Tier Moves", groups="base.group_user"
+        compute="_compute_loyalty_tier_history_count", string="Tier Moves", groups="crm_lifecycle.group_crm_care_user"
     )
 
     @api.depends_context("allowed_company_ids")
