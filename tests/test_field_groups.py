@@ -19,6 +19,9 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 
 EMPLOYEE_PARTNER_FIELDS = PORTAL_PARTNER_FIELDS | {
     "care_opt_out",
+    "consent_email",
+    "consent_sms",
+    "consent_phone",
     "care_touch_ids",
     "care_touch_count",
     "complaint_ids",
@@ -66,6 +69,7 @@ NEED_TO_KNOW_PARTNER_FIELDS = {
     "loyalty_lock_until",
     "loyalty_tier_history_count",
     "loyalty_points_shortfall",
+    "consent_ids",
 }
 CARE_USER_PARTNER_FIELDS = EMPLOYEE_PARTNER_FIELDS | NEED_TO_KNOW_PARTNER_FIELDS
 MANAGER_PARTNER_FIELDS = CARE_USER_PARTNER_FIELDS | {"privacy_legal_hold"}

@@ -73,6 +73,9 @@ class PrivacyCase(LoyaltyCase, HttpCase):
             partner = user.partner_id
             partner.write({"phone": person["phone"], "street": f"{key} road 8", "birthday": cls.TODAY.replace(1990)})
             cls.users[key], cls.people[key] = user, partner
+            cls.env["crm.consent"]._record(
+                partner, ["email"], "given", source="portal", note=f"Ticked by {person['name']} on the portal"
+            )
             cls._order(partner, cls.TODAY - timedelta(days=20), amount=200.0 if key == "alice" else 300.0)
             with frozen(cls.env, cls.TODAY):
                 complaint = cls.env["crm.complaint"].create(
@@ -156,6 +159,11 @@ class TestPrivacyExport(PrivacyCase):
         self.assertEqual([row["name"] for row in sections["complaints"]], [self.complaints["alice"].name])
         self.assertTrue(any(PEOPLE["alice"]["phone"] in (row["body"] or "") for row in sections["complaint_messages"]))
         self.assertEqual(sections["compensations"][0]["amount"], 15.0)
+        self.assertEqual(
+            [(row["channel"], row["state"], row["source"]) for row in sections["consents"]],
+            [("Email", "Given", "Portal")],
+        )
+        self.assertEqual(sections["profile"][0]["consent_email"], "Given")
         self.assertEqual(sections["complaint_ratings"][0]["feedback"], f"Thanks, {PEOPLE['alice']['email']}")
         text = json.dumps(sections)
         for value in PEOPLE["bob"].values():

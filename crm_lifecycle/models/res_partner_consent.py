@@ -12,7 +12,11 @@ class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     consent_ids = fields.One2many(
-        "crm.consent", "partner_id", string="Consent History", readonly=True, groups="base.group_user"
+        "crm.consent",
+        "partner_id",
+        string="Consent History",
+        readonly=True,
+        groups="crm_lifecycle.group_crm_care_user",
     )
     consent_email = fields.Selection(
         CONSENT_STATES,

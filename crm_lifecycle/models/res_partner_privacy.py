@@ -70,6 +70,9 @@ PRIVACY_PROFILE_FIELDS = (
     "churn_reason_id",
     "churn_reason_note",
     "care_opt_out",
+    "consent_email",
+    "consent_sms",
+    "consent_phone",
 )
 
 
@@ -167,6 +170,7 @@ class ResPartner(models.Model):
         history = self.env["crm.lifecycle.history"].search([("partner_id", "=", partner.id)], order="date, id")
         touches = self.env["crm.care.touch"].search([("partner_id", "=", partner.id)], order="date_planned, id")
         memberships = self.env["crm.segment.member"].search([("partner_id", "=", partner.id)], order="id")
+        consents = self.env["crm.consent"].search([("partner_id", "=", partner.id)], order="date, id")
         return {
             "contact": [contact],
             "profile": [profile],
@@ -175,6 +179,9 @@ class ResPartner(models.Model):
                 for row in history
             ],
             "segments": [_privacy_row(row, ["segment_id", "date_joined", "date_left"]) for row in memberships],
+            "consents": [
+                _privacy_row(row, ["date", "channel", "state", "source", "user_id", "note"]) for row in consents
+            ],
             "care_touches": [
                 {
                     **_privacy_row(
@@ -224,7 +231,8 @@ class ResPartner(models.Model):
         """Anonymise this person (superuser) in CRM Care, keeping the anonymous figures.
 
         crm_lifecycle: the partner (name "Anonymised customer #<id>", contact data, address, birthday,
-        notes, picture cleared; country and state kept), its portal user's login (archived), the messages and
+        notes, picture cleared; country and state kept), the notes of its consent history (the consent states
+        stay), its portal user's login (archived), the messages and
         tracked values of its chatter, the rendered content of its care touches (emails, activities, errors),
         the free-text answers of the surveys of its care touches, the rating feedback it gave on CRM Care
         records and the messages it wrote on them. Addons anonymise their records after super()."""
@@ -239,6 +247,8 @@ class ResPartner(models.Model):
         messages._crm_privacy_erase()
         touches.activity_id.write({"note": False, "summary": False})
         touches.write({"error_message": False})
+        # The consent history stays (the states are the proof of what was allowed), its free texts go.
+        self.env["crm.consent"].search([("partner_id", "=", partner.id), ("note", "!=", False)]).write({"note": False})
         answers = touches.survey_user_input_id
         answers.user_input_line_ids.filtered(lambda line: line.answer_type in ("char_box", "text_box")).write(
             {"value_char_box": False, "value_text_box": False}
