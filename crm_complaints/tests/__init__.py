@@ -18,3 +18,4 @@ from . import test_sla_policy_hours_change
 from . import test_sla_team_calendar_change
 from . import test_stage_state_change
 from . import test_care_zh_tour
+from . import test_demo_story
