@@ -583,13 +583,14 @@ class CrmLifecycleRun(models.Model):
             ("Lucas Martin", None),
             ("Mia Novak", None),
         ]
-        # (days since first order, number of orders, typical amount) per profile
+        # (days since first order, number of orders, typical amount) per profile; some buy enough in a year for
+        # the demo's Silver (5,000), Gold (20,000) and Platinum (80,000) tiers
         profiles = [
             (40, 1, 800),
             (60, 2, 300),
-            (300, 6, 1200),
-            (500, 9, 2500),
-            (250, 2, 400),
+            (300, 6, 4500),
+            (500, 14, 12000),
+            (250, 3, 3000),
             (700, 3, 600),
             (900, 4, 900),
             (1000, 2, 150),
