@@ -2,8 +2,10 @@
 
     python setup/screenshots.py [--url http://localhost:8069] [--lang en_US|zh_CN]
 
-Logs in as admin/admin through Odoo's JSON-RPC, hands the session cookie to Chromium over the DevTools
-protocol, opens each page and saves docs/screenshots/<name>.png.
+Logs in through Odoo's JSON-RPC — in English as admin/admin, in Chinese as the demo's customer-service agent
+kefu/kefu (客服, whose interface is in Chinese) — hands the session cookie to Chromium over the DevTools
+protocol, opens each page and saves docs/screenshots/<name>.png (English) or docs/screenshots/zh_CN/<name>.png.
+Chinese needs a CJK font for Chromium (Debian: apt-get install fonts-noto-cjk).
 """
 
 import argparse
@@ -28,8 +30,20 @@ PAGES = [
 ]
 
 
-def login(url, db):
-    body = json.dumps({"jsonrpc": "2.0", "params": {"db": db, "login": "admin", "password": "admin"}}).encode()
+# The user who takes the screenshots of each language: (login, password)
+USERS = {"en_US": ("admin", "admin"), "zh_CN": ("kefu", "kefu")}
+
+
+def has_font(lang):
+    """Whether fontconfig knows a font for `lang` (Chromium draws boxes for Chinese without one)."""
+    if lang == "en_US":
+        return True
+    fonts = subprocess.run(["fc-list", f":lang={lang.split('_')[0]}"], capture_output=True, text=True, check=False)
+    return bool(fonts.stdout.strip())
+
+
+def login(url, db, user="admin", password="admin"):
+    body = json.dumps({"jsonrpc": "2.0", "params": {"db": db, "login": user, "password": password}}).encode()
     request = urllib.request.Request(
         f"{url}/web/session/authenticate", data=body, headers={"Content-Type": "application/json"}
     )
@@ -101,9 +115,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="crm_care_demo")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    parser.add_argument("--lang", default="en_US", choices=sorted(USERS))
+    parser.add_argument("--out", help="folder of the images (default docs/screenshots, /zh_CN for Chinese)")
     args = parser.parse_args()
-    session = login(args.url, args.db)
+    out = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    out = Path(args.out) if args.out else out if args.lang == "en_US" else out / args.lang
+    out.mkdir(parents=True, exist_ok=True)
+    if not has_font(args.lang):
+        parser.error(f"no font for {args.lang}: install one (Debian: apt-get install fonts-noto-cjk)")
+    session = login(args.url, args.db, *USERS[args.lang])
     browser = Browser()
     try:
         host = args.url.split("//")[1].split(":")[0]
@@ -126,7 +146,7 @@ def main():
                 browser.call("Runtime.evaluate", expression=f"{found} && {found}.click()")
                 time.sleep(3)
             shot = browser.call("Page.captureScreenshot", format="png")
-            Path(args.out, f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+            Path(out, f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
             print(f"saved {name}.png")
     finally:
         browser.close()
