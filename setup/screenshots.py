@@ -105,6 +105,17 @@ class Browser:
             if message.get("id") == self.next_id:
                 return message.get("result", {})
 
+    def wait_for(self, selector, timeout=90):
+        """Wait until `selector` matches in the page and Odoo shows no loading indicator (a busy machine may
+        take long to build the assets of a language the first time)."""
+        found = f"!!document.querySelector({selector!r}) && !document.querySelector('.o_loading_indicator')"
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.call("Runtime.evaluate", expression=found).get("result", {}).get("value"):
+                return True
+            time.sleep(0.5)
+        return False
+
     def close(self):
         self.ws.close()
         self.process.terminate()
@@ -136,15 +147,17 @@ def main():
             path = f"/odoo/action-crm_lifecycle.crm_lifecycle_customer_action/{partner_id[0]}"
             pages.insert(1, ("customer_value", path, ".o_notebook_headers a[name='crm_lifecycle']"))
         browser.call("Page.navigate", url=args.url + "/odoo")  # the first load builds the assets
-        time.sleep(15)
+        browser.wait_for(".o_main_navbar", timeout=180)
         for name, path, click in pages:
             browser.call("Page.navigate", url=args.url + path)
-            time.sleep(6)
+            if not browser.wait_for(".o_action_manager .o_view_controller"):
+                print(f"{name}: the page did not load, its screenshot shows what there is")
+            time.sleep(2)  # charts and avatars
             if click:  # open a notebook tab
-                time.sleep(4)
+                browser.wait_for(click)
                 found = f"document.querySelector({click!r})"
                 browser.call("Runtime.evaluate", expression=f"{found} && {found}.click()")
-                time.sleep(3)
+                time.sleep(2)
             shot = browser.call("Page.captureScreenshot", format="png")
             Path(out, f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
             print(f"saved {name}.png")

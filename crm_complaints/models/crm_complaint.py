@@ -1111,9 +1111,10 @@ class CrmComplaint(models.Model):
         `resource.calendar.plan_hours`), so the story holds whatever the day and hour the demo is built.
         """
         ref = self.env.ref
+        # the latest customers: the demo's own (crm_lifecycle's, some of them Chinese) before Odoo's
         customers = self.env["res.partner"].search(
-            [("is_company", "=", True), ("email", "!=", False), ("customer_rank", ">", 0)], limit=8
-        ) or self.env["res.partner"].search([("email", "!=", False)], limit=8)
+            [("is_company", "=", True), ("email", "!=", False), ("customer_rank", ">", 0)], limit=8, order="id desc"
+        ) or self.env["res.partner"].search([("email", "!=", False)], limit=8, order="id desc")
         teams = ref("crm_complaints.crm_complaint_team_after_sales") | ref("crm_complaints.crm_complaint_team_store")
         categories = [
             ref("crm_complaints.crm_complaint_category_delivery_late"),
@@ -1122,17 +1123,18 @@ class CrmComplaint(models.Model):
             ref("crm_complaints.crm_complaint_category_service"),
             ref("crm_complaints.crm_complaint_category_billing"),
         ]
+        # (English, Chinese) subject: a customer who speaks Chinese writes in Chinese
         subjects = [
-            "Parcel arrived two weeks late",
-            "Table top scratched on delivery",
-            "Chair leg broke after a week",
-            "Rude answer at the store counter",
-            "Invoiced twice for one order",
-            "Wrong colour delivered",
-            "Nobody called back as promised",
-            "Assembly instructions missing",
-            "Refund still not received",
-            "Delivery driver left the box outside in the rain",
+            ("Parcel arrived two weeks late", "包裹晚到了两周"),
+            ("Table top scratched on delivery", "送货时桌面被划伤"),
+            ("Chair leg broke after a week", "椅子腿用了一周就断了"),
+            ("Rude answer at the store counter", "门店柜台服务态度差"),
+            ("Invoiced twice for one order", "同一订单被重复开票"),
+            ("Wrong colour delivered", "送错了颜色"),
+            ("Nobody called back as promised", "承诺回电却无人联系"),
+            ("Assembly instructions missing", "缺少安装说明书"),
+            ("Refund still not received", "退款至今未到账"),
+            ("Delivery driver left the box outside in the rain", "快递员把箱子放在门外淋雨"),
         ]
         # (state, share of the allowed time used: of the response time while none was sent, else of the
         # resolution time, until now or until the resolution, customer's rating 1-5 or 0 for none)
@@ -1151,16 +1153,18 @@ class CrmComplaint(models.Model):
         Complaint = self.with_context(crm_complaint_no_mail=True, mail_create_nolog=True, tracking_disable=True)
         for index, (state, share, rate) in enumerate(stories):
             team = teams[index % 3 == 2]
+            customer = customers[index % len(customers)] if customers else customers
+            subject = subjects[index % len(subjects)][customer.lang == "zh_CN"]
             complaint = Complaint.create(
                 {
-                    "subject": subjects[index % len(subjects)],
-                    "partner_id": customers[index % len(customers)].id if customers else False,
+                    "subject": subject,
+                    "partner_id": customer.id,
                     "team_id": team.id,
                     "user_id": users[index % len(users)].id if state != "new" else False,
                     "channel": channels[index % len(channels)],
                     "severity": severities[(index * 3) % len(severities)],
                     "category_id": categories[index % len(categories)].id,
-                    "description": "<p>%s</p>" % subjects[index % len(subjects)],
+                    "description": "<p>%s</p>" % subject,
                 }
             )
             policy = complaint.sla_policy_id
