@@ -1111,10 +1111,15 @@ class CrmComplaint(models.Model):
         `resource.calendar.plan_hours`), so the story holds whatever the day and hour the demo is built.
         """
         ref = self.env.ref
-        # the latest customers: the demo's own (crm_lifecycle's, some of them Chinese) before Odoo's
-        customers = self.env["res.partner"].search(
-            [("is_company", "=", True), ("email", "!=", False), ("customer_rank", ">", 0)], limit=8, order="id desc"
-        ) or self.env["res.partner"].search([("email", "!=", False)], limit=8, order="id desc")
+        # Customers who buy (crm_lifecycle's demo history), half of them Chinese-speaking when Chinese is loaded
+        buyers = self.env["res.partner"].search(
+            [("email", "!=", False), ("lifecycle_stage_id.code", "in", ("new", "active", "loyal", "won_back"))],
+            order="id",
+        )
+        chinese = buyers.filtered(lambda partner: partner.lang == "zh_CN")[:4]
+        customers = (chinese | (buyers - chinese)[: 8 - len(chinese)]) or self.env["res.partner"].search(
+            [("email", "!=", False)], limit=8
+        )
         teams = ref("crm_complaints.crm_complaint_team_after_sales") | ref("crm_complaints.crm_complaint_team_store")
         categories = [
             ref("crm_complaints.crm_complaint_category_delivery_late"),
