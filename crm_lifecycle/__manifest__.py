@@ -59,6 +59,7 @@
         "report/crm_purchase_views.xml",
     ],
     "demo": [
+        "data/res_users_demo.xml",
         "data/crm_lifecycle_demo.xml",
         "data/crm_segment_demo.xml",
         "data/crm_care_demo.xml",

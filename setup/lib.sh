@@ -351,13 +351,16 @@ _build_template() {
 }
 
 # Creates database $1 afresh from template $2 and installs our addons into it; $3 = demo to load their
-# demo data (the template must have demo data too). Sets INSTALL_LOG to the log of the installation.
+# demo data (the template must have demo data too); further arguments go to odoo-bin (e.g.
+# --load-language=zh_CN: Odoo loads the language for the modules already there before it installs ours, so
+# ours get their translations as they install). Sets INSTALL_LOG to the log of the installation.
 fresh_db_with_addons() {
     local db=$1 template=$2 kind=${3:-} demo_args=()
+    shift $(($# < 3 ? $# : 3))
     [[ $kind == demo ]] && demo_args=(--with-demo)
     copy_db "$db" "$template"
     INSTALL_LOG="$STATE_DIR/logs/$db-install.log"
-    odoo_logged "$INSTALL_LOG" -d "$db" -i "$ADDONS" "${demo_args[@]}" --stop-after-init --log-level=info
+    odoo_logged "$INSTALL_LOG" -d "$db" -i "$ADDONS" "${demo_args[@]}" "$@" --stop-after-init --log-level=info
 }
 
 bootstrap() {

@@ -2,8 +2,10 @@
 
     python setup/screenshots.py [--url http://localhost:8069] [--lang en_US|zh_CN]
 
-Logs in as admin/admin through Odoo's JSON-RPC, hands the session cookie to Chromium over the DevTools
-protocol, opens each page and saves docs/screenshots/<name>.png.
+Logs in through Odoo's JSON-RPC — in English as admin/admin, in Chinese as the demo's customer-service agent
+kefu/kefu (客服, whose interface is in Chinese) — hands the session cookie to Chromium over the DevTools
+protocol, opens each page and saves docs/screenshots/<name>.png (English) or docs/screenshots/zh_CN/<name>.png.
+Chinese needs a CJK font for Chromium (Debian: apt-get install fonts-noto-cjk).
 """
 
 import argparse
@@ -28,8 +30,20 @@ PAGES = [
 ]
 
 
-def login(url, db):
-    body = json.dumps({"jsonrpc": "2.0", "params": {"db": db, "login": "admin", "password": "admin"}}).encode()
+# The user who takes the screenshots of each language: (login, password)
+USERS = {"en_US": ("admin", "admin"), "zh_CN": ("kefu", "kefu")}
+
+
+def has_font(lang):
+    """Whether fontconfig knows a font for `lang` (Chromium draws boxes for Chinese without one)."""
+    if lang == "en_US":
+        return True
+    fonts = subprocess.run(["fc-list", f":lang={lang.split('_')[0]}"], capture_output=True, text=True, check=False)
+    return bool(fonts.stdout.strip())
+
+
+def login(url, db, user="admin", password="admin"):
+    body = json.dumps({"jsonrpc": "2.0", "params": {"db": db, "login": user, "password": password}}).encode()
     request = urllib.request.Request(
         f"{url}/web/session/authenticate", data=body, headers={"Content-Type": "application/json"}
     )
@@ -91,6 +105,17 @@ class Browser:
             if message.get("id") == self.next_id:
                 return message.get("result", {})
 
+    def wait_for(self, selector, timeout=90):
+        """Wait until `selector` matches in the page and Odoo shows no loading indicator (a busy machine may
+        take long to build the assets of a language the first time)."""
+        found = f"!!document.querySelector({selector!r}) && !document.querySelector('.o_loading_indicator')"
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.call("Runtime.evaluate", expression=found).get("result", {}).get("value"):
+                return True
+            time.sleep(0.5)
+        return False
+
     def close(self):
         self.ws.close()
         self.process.terminate()
@@ -101,9 +126,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="crm_care_demo")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    parser.add_argument("--lang", default="en_US", choices=sorted(USERS))
+    parser.add_argument("--out", help="folder of the images (default docs/screenshots, /zh_CN for Chinese)")
     args = parser.parse_args()
-    session = login(args.url, args.db)
+    out = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    out = Path(args.out) if args.out else out if args.lang == "en_US" else out / args.lang
+    out.mkdir(parents=True, exist_ok=True)
+    if not has_font(args.lang):
+        parser.error(f"no font for {args.lang}: install one (Debian: apt-get install fonts-noto-cjk)")
+    session = login(args.url, args.db, *USERS[args.lang])
     browser = Browser()
     try:
         host = args.url.split("//")[1].split(":")[0]
@@ -116,17 +147,19 @@ def main():
             path = f"/odoo/action-crm_lifecycle.crm_lifecycle_customer_action/{partner_id[0]}"
             pages.insert(1, ("customer_value", path, ".o_notebook_headers a[name='crm_lifecycle']"))
         browser.call("Page.navigate", url=args.url + "/odoo")  # the first load builds the assets
-        time.sleep(15)
+        browser.wait_for(".o_main_navbar", timeout=180)
         for name, path, click in pages:
             browser.call("Page.navigate", url=args.url + path)
-            time.sleep(6)
+            if not browser.wait_for(".o_action_manager .o_view_controller"):
+                print(f"{name}: the page did not load, its screenshot shows what there is")
+            time.sleep(2)  # charts and avatars
             if click:  # open a notebook tab
-                time.sleep(4)
+                browser.wait_for(click)
                 found = f"document.querySelector({click!r})"
                 browser.call("Runtime.evaluate", expression=f"{found} && {found}.click()")
-                time.sleep(3)
+                time.sleep(2)
             shot = browser.call("Page.captureScreenshot", format="png")
-            Path(args.out, f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+            Path(out, f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
             print(f"saved {name}.png")
     finally:
         browser.close()

@@ -1103,11 +1103,24 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _load_demo_complaints(self):
-        """Demo data: 30 complaints of the last weeks, in every state (called from the demo XML)."""
+        """Demo data (called from the demo XML): 30 complaints told relative to now, on their SLA calendar.
+
+        Each story says how much of its SLA policy's allowed working time had run at the moment that matters
+        (now for a running complaint, the resolution for a resolved one): mostly on track, some at risk (over
+        80 %), a few breached (over 100 %), the resolved ones mostly in time and rated by their customer. The
+        creation moment is planned backwards from now on the complaint's working hours (Odoo's
+        `resource.calendar.plan_hours`), so the story holds whatever the day and hour the demo is built.
+        """
         ref = self.env.ref
-        customers = self.env["res.partner"].search(
-            [("is_company", "=", True), ("email", "!=", False), ("customer_rank", ">", 0)], limit=8
-        ) or self.env["res.partner"].search([("email", "!=", False)], limit=8)
+        # Customers who buy (crm_lifecycle's demo history), half of them Chinese-speaking when Chinese is loaded
+        buyers = self.env["res.partner"].search(
+            [("email", "!=", False), ("lifecycle_stage_id.code", "in", ("new", "active", "loyal", "won_back"))],
+            order="id",
+        )
+        chinese = buyers.filtered(lambda partner: partner.lang == "zh_CN")[:4]
+        customers = (chinese | (buyers - chinese)[: 8 - len(chinese)]) or self.env["res.partner"].search(
+            [("email", "!=", False)], limit=8
+        )
         teams = ref("crm_complaints.crm_complaint_team_after_sales") | ref("crm_complaints.crm_complaint_team_store")
         categories = [
             ref("crm_complaints.crm_complaint_category_delivery_late"),
@@ -1116,54 +1129,75 @@ class CrmComplaint(models.Model):
             ref("crm_complaints.crm_complaint_category_service"),
             ref("crm_complaints.crm_complaint_category_billing"),
         ]
+        # (English, Chinese) subject: a customer who speaks Chinese writes in Chinese
         subjects = [
-            "Parcel arrived two weeks late",
-            "Table top scratched on delivery",
-            "Chair leg broke after a week",
-            "Rude answer at the store counter",
-            "Invoiced twice for one order",
-            "Wrong colour delivered",
-            "Nobody called back as promised",
-            "Assembly instructions missing",
-            "Refund still not received",
-            "Delivery driver left the box outside in the rain",
+            ("Parcel arrived two weeks late", "包裹晚到了两周"),
+            ("Table top scratched on delivery", "送货时桌面被划伤"),
+            ("Chair leg broke after a week", "椅子腿用了一周就断了"),
+            ("Rude answer at the store counter", "门店柜台服务态度差"),
+            ("Invoiced twice for one order", "同一订单被重复开票"),
+            ("Wrong colour delivered", "送错了颜色"),
+            ("Nobody called back as promised", "承诺回电却无人联系"),
+            ("Assembly instructions missing", "缺少安装说明书"),
+            ("Refund still not received", "退款至今未到账"),
+            ("Delivery driver left the box outside in the rain", "快递员把箱子放在门外淋雨"),
         ]
+        # (state, share of the allowed time used: of the response time while none was sent, else of the
+        # resolution time, until now or until the resolution, customer's rating 1-5 or 0 for none)
+        stories = [("new", share, 0) for share in (0.1, 0.3, 0.5, 0.9, 1.4)]
+        stories += [("acknowledged", share, 0) for share in (0.1, 0.2, 0.35, 0.5)]
+        stories += [("in_progress", share, 0) for share in (0.15, 0.3, 0.45, 0.6, 0.85, 1.3)]
+        stories += [("waiting", share, 0) for share in (0.25, 0.5, 0.9)]
+        stories += [("resolved", share, rate) for share, rate in ((0.3, 5), (0.45, 4), (0.6, 5), (0.7, 0), (1.2, 3))]
+        stories += [("closed", share, rate) for share, rate in ((0.2, 5), (0.4, 4), (0.55, 5), (0.8, 4))]
+        stories += [("cancelled", share, 0) for share in (0.1, 0.2, 0.3)]
         causes = self.env["crm.complaint.cause"].search([("active", "=", True)])
-        states = ["new"] * 5 + ["acknowledged"] * 4 + ["in_progress"] * 6 + ["waiting"] * 3
-        states += ["resolved"] * 5 + ["closed"] * 4 + ["cancelled"] * 3
         channels = [key for key, _label in CHANNELS]
         severities = [key for key, _label in SEVERITIES]
         users = teams.member_ids
         now = fields.Datetime.now()
         Complaint = self.with_context(crm_complaint_no_mail=True, mail_create_nolog=True, tracking_disable=True)
-        for index, state in enumerate(states):
+        for index, (state, share, rate) in enumerate(stories):
             team = teams[index % 3 == 2]
+            customer = customers[index % len(customers)] if customers else customers
+            subject = subjects[index % len(subjects)][customer.lang == "zh_CN"]
             complaint = Complaint.create(
                 {
-                    "subject": subjects[index % len(subjects)],
-                    "partner_id": customers[index % len(customers)].id if customers else False,
+                    "subject": subject,
+                    "partner_id": customer.id,
                     "team_id": team.id,
                     "user_id": users[index % len(users)].id if state != "new" else False,
                     "channel": channels[index % len(channels)],
                     "severity": severities[(index * 3) % len(severities)],
                     "category_id": categories[index % len(categories)].id,
-                    "description": "<p>%s</p>" % subjects[index % len(subjects)],
+                    "description": "<p>%s</p>" % subject,
                 }
             )
-            # spread the creation over the last five weeks, then count the SLA from there
-            created = now - timedelta(days=(index * 37) % 35, hours=index % 7)
+            policy = complaint.sla_policy_id
+            if not policy:
+                continue
+            answered = state != "new"
+            # a running complaint was answered within a tenth of its response time, so its resolution counts
+            response_hours = 0.1 * policy.response_hours if answered else share * policy.response_hours
+            used = share * policy.resolve_hours if answered else response_hours
+            created = complaint._sla_plan(now, [-used])[-used]
             self.env.cr.execute(SQL("UPDATE crm_complaint SET create_date = %s WHERE id = %s", created, complaint.id))
             complaint.invalidate_recordset(["create_date"])
             complaint._apply_sla()
-            if state != "new":
-                complaint._register_first_response(created + timedelta(hours=1 + index % 9))
+            if answered:
+                complaint._register_first_response(complaint._sla_plan(created, [response_hours])[response_hours])
             vals = {"stage_id": self._get_stage(state).id}
-            if state in DONE_STATES:
+            if state in ("resolved", "closed"):
                 vals |= {
                     "resolution": "<p>We apologised, replaced the item and refunded the delivery costs.</p>",
                     "cause_id": causes[index % len(causes)].id,
                 }
             complaint.write(vals)
+            if rate and complaint.partner_id:
+                # the customer's answer to the resolution email (what its rating page does with the link)
+                complaint.rating_apply(
+                    rate, token=complaint._rating_get_access_token(), feedback="Thank you for the quick help."
+                )
         self._update_sla_status(now)
         return True
 

@@ -18,3 +18,6 @@ from . import test_sla_policy_hours_change
 from . import test_sla_team_calendar_change
 from . import test_stage_state_change
 from . import test_complaint_product_report
+from . import test_care_zh_tour
+from . import test_demo_story
+from . import test_settings_no_warning

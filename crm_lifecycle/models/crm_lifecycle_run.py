@@ -536,77 +536,100 @@ class CrmLifecycleRun(models.Model):
 
     @api.model
     def _demo_create_history(self):
-        """Demo data: customers with three years of orders, so every stage and RFM segment has members."""
+        """Demo data: customers with three years of orders, so every stage and RFM segment has members.
+
+        The orders are entered as history (no refresh per order, whose stage would flip back and forth
+        between today's order and its real date), then every customer is classified once, as the nightly
+        run does on a database with a past. A few customers ordered yesterday or a week ago, so the care
+        campaigns have their after-order touches to do on the demo's first day. Chinese customers (in
+        Shanghai, Beijing, Hangzhou) speak Chinese when the database has it loaded.
+        """
         rng = random.Random(19)
         # No external id: the demo orders keep their product when the addon is uninstalled.
         product = self.env["product.product"].create(
             {"name": "Care Gift Box", "list_price": 880.0, "type": "consu", "taxes_id": [Command.clear()]}
         )
         today = self.env.company._get_lifecycle_today()[0]
+        china = self.env.ref("base.cn", raise_if_not_found=False)
+        chinese = bool(self.env["res.lang"]._get_data(code="zh_CN"))
+        # (name, Chinese customer's city) per customer
         names = [
-            "Bright Lantern Tea House",
-            "Jade River Trading",
-            "Golden Peony Florist",
-            "Harbour Light Bakery",
-            "Silver Birch Studio",
-            "Red Kite Outfitters",
-            "Lotus Garden Spa",
-            "Northwind Bicycles",
-            "Maple & Pine Interiors",
-            "Blue Heron Books",
-            "Summit Coffee Roasters",
-            "Crimson Fan Opera Shop",
-            "Willow Creek Pharmacy",
-            "Orchid Valley Hotel",
-            "Panda Express Logistics",
-            "Azure Sky Travel",
-            "Copper Kettle Kitchen",
-            "Evergreen Dental",
-            "Phoenix Print Works",
-            "Cloud Nine Kids",
-            "Li Wei",
-            "Zhang Min",
-            "Wang Fang",
-            "Chen Jing",
-            "Liu Yang",
-            "Emma Laurent",
-            "Noah Fischer",
-            "Sofia Rossi",
-            "Lucas Martin",
-            "Mia Novak",
+            ("Bright Lantern Tea House", None),
+            ("Jade River Trading", None),
+            ("Golden Peony Florist", None),
+            ("Harbour Light Bakery", None),
+            ("Silver Birch Studio", None),
+            ("Red Kite Outfitters", None),
+            ("Lotus Garden Spa", None),
+            ("Northwind Bicycles", None),
+            ("Maple & Pine Interiors", None),
+            ("Blue Heron Books", None),
+            ("上海明珠茶庄", "上海"),
+            ("北京长城文具有限公司", "北京"),
+            ("杭州西湖丝绸", "杭州"),
+            ("Orchid Valley Hotel", None),
+            ("Panda Express Logistics", None),
+            ("Azure Sky Travel", None),
+            ("Copper Kettle Kitchen", None),
+            ("Evergreen Dental", None),
+            ("Phoenix Print Works", None),
+            ("Cloud Nine Kids", None),
+            ("李伟", "上海"),
+            ("张敏", "北京"),
+            ("王芳", "上海"),
+            ("陈静", "杭州"),
+            ("刘洋", "北京"),
+            ("Emma Laurent", None),
+            ("Noah Fischer", None),
+            ("Sofia Rossi", None),
+            ("Lucas Martin", None),
+            ("Mia Novak", None),
         ]
-        # (days since first order, number of orders, typical amount) per profile
+        # (days since first order, number of orders, typical amount) per profile; some buy enough in a year for
+        # the demo's Silver (5,000), Gold (20,000) and Platinum (80,000) tiers
         profiles = [
             (40, 1, 800),
             (60, 2, 300),
-            (300, 6, 1200),
-            (500, 9, 2500),
-            (250, 2, 400),
+            (300, 6, 4500),
+            (500, 14, 12000),
+            (250, 3, 3000),
             (700, 3, 600),
             (900, 4, 900),
             (1000, 2, 150),
             (30, 1, 5000),
             (400, 1, 200),
         ]
-        for index, name in enumerate(names):
+        recent = {2: 1, 3: 7, 12: 1, 22: 7, 23: 1}  # customer index: days since a last order (yesterday, a week)
+        Order = self.env["sale.order"].with_context(crm_lifecycle_no_refresh=True)
+        customers = self.env["res.partner"]
+        won_back = self.env["res.partner"]
+        for index, (name, city) in enumerate(names):
             first_age, count, amount = profiles[index % len(profiles)]
-            partner = self.env["res.partner"].create(
-                {
-                    "name": name,
-                    "is_company": index < 20,
-                    "email": f"{name.lower().replace(' ', '.').replace('&', 'and')}@example.com",
-                    "lang": "zh_CN" if index % 3 == 0 and self.env["res.lang"]._get_data(code="zh_CN") else False,
-                }
-            )
+            vals = {
+                "name": name,
+                "is_company": index < 20,
+                "email": f"{name.lower().replace(' ', '.').replace('&', 'and')}@example.com"
+                if name.isascii()
+                else f"customer{index + 1}@example.cn",
+                "lang": "zh_CN" if (city or index % 3 == 0) and chinese else False,
+            }
+            if city and china:
+                area = {"上海": "21", "北京": "10", "杭州": "571"}[city]
+                vals |= {"city": city, "country_id": china.id, "phone": f"+86 {area} 5555 {1000 + index}"}
+            partner = self.env["res.partner"].create(vals)
+            customers |= partner
             ages = sorted({rng.randint(0, first_age) for __ in range(count - 1)} | {first_age}, reverse=True)
             if index % 10 == 6:  # churned long ago, then came back last month: Won Back
                 ages = [900, 850, 25]
+                won_back |= partner
             elif index % 10 == 7:  # drifting away: At Risk
                 ages = [420, 300, 210]
             elif index % 10 == 8:  # gone: Churned
                 ages = [800, 500]
+            elif index in recent:
+                ages = [age for age in ages if age > recent[index]] + [recent[index]]
             for age in ages:
-                order = self.env["sale.order"].create(
+                order = Order.create(
                     {
                         "partner_id": partner.id,
                         "order_line": [
@@ -622,15 +645,15 @@ class CrmLifecycleRun(models.Model):
                 )
                 order.action_confirm()
                 order.date_order = fields.Datetime.to_datetime(today - timedelta(days=age)) + timedelta(hours=10)
-            if index % 10 == 6:
-                # The long gap: stage Churned before the comeback order, as the nightly run would have set it.
-                partner.commercial_partner_id.write(
-                    {
-                        "lifecycle_stage_id": self.env.ref("crm_lifecycle.stage_churned").id,
-                        "lifecycle_stage_date": today - timedelta(days=400),
-                    }
-                )
-                partner.commercial_partner_id._lifecycle_refresh(reason="order")
+        # The long gap of the Won Back customers: stage Churned before their comeback order, as the nightly run
+        # would have set it.
+        won_back.write(
+            {
+                "lifecycle_stage_id": self.env.ref("crm_lifecycle.stage_churned").id,
+                "lifecycle_stage_date": today - timedelta(days=400),
+            }
+        )
+        customers._lifecycle_refresh(reason="order")
         prospect = self.env["res.partner"].create({"name": "Great Wall Consulting", "is_company": True})
         self.env["crm.lead"].create({"name": "Care programme", "partner_id": prospect.id, "type": "opportunity"})
         prospect._lifecycle_refresh(reason="manual")

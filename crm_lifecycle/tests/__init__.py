@@ -51,3 +51,4 @@ from . import test_care_consent_migration
 from . import test_voice_cohorts
 from . import test_voice_churn_reasons
 from . import test_voice_segments
+from . import test_demo_story

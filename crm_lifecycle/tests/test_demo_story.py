@@ -1,0 +1,65 @@
+"""The demo tells a believable Customer Care story: every customer classified once from their order history
+(no stage flipping back and forth on the day the demo is built), and a first care day where more touches
+are done than skipped. The demo XML files are loaded with Odoo's XML loader into the test transaction (the
+test database has no demo data), on the tests' frozen day."""
+
+from collections import Counter
+from datetime import datetime
+
+from odoo.tests import tagged
+from odoo.tools.convert import convert_file
+
+from .common import LifecycleCase, frozen
+
+
+@tagged("post_install", "-at_install")
+class TestDemoCareStory(LifecycleCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Stand-ins for Odoo's demo contacts whose birthdays the care demo sets (base's demo data)
+        for number in range(1, 6):
+            contact = cls.env["res.partner"].create({"name": f"Contact {number}", "email": f"c{number}@example.com"})
+            cls.env["ir.model.data"]._update_xmlids(
+                [{"xml_id": f"base.res_partner_address_{number}", "record": contact}]
+            )
+        # the demo is built on TODAY, 10:00 in Shanghai, the first care run follows at once
+        cls.built = datetime(2026, 6, 15, 2, 0)
+        with frozen(cls.env, cls.built):
+            for filename in ("data/crm_lifecycle_demo.xml", "data/crm_care_demo.xml"):
+                convert_file(cls.env, "crm_lifecycle", filename, {}, mode="init", noupdate=True)
+            cls.env.flush_all()
+        orders = cls.env["sale.order"].search([("order_line.product_id.name", "=", "Care Gift Box")])
+        cls.customers = orders.partner_id
+
+    def test_demo_customers_are_classified_once_from_their_history(self):
+        self.assertEqual(len(self.customers), 30)
+        history = self.env["crm.lifecycle.history"].search([("partner_id", "in", self.customers.ids)])
+        lines = Counter(line.partner_id.id for line in history)
+        self.assertEqual(set(lines.values()), {1}, "one stage move per customer, not a flip per order")
+        stages = Counter(partner.lifecycle_stage_id.code for partner in self.customers)
+        self.assertEqual(
+            set(stages), {"new", "active", "loyal", "at_risk", "churned", "won_back"}, "every stage has customers"
+        )
+        self.assertEqual(stages["won_back"], 3)
+        chinese = self.customers.filtered(lambda p: p.country_id.code == "CN")
+        self.assertEqual(
+            sorted(set(chinese.mapped("city"))), sorted({"上海", "北京", "杭州"}), "Chinese customers in three cities"
+        )
+        self.assertIn("上海明珠茶庄", chinese.mapped("name"))
+
+    def test_demo_first_care_day_does_more_than_it_skips(self):
+        cron = self.env.ref("crm_lifecycle.ir_cron_care_campaigns")
+        triggers = self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+        self.assertTrue(triggers, "the first care run is triggered by the demo")
+        with frozen(self.env, self.built), self._no_commit():
+            self.env["crm.care.campaign"]._cron_care()
+        self.env.invalidate_all()
+        touches = self.env["crm.care.touch"].search([])
+        states = Counter(touches.mapped("state"))
+        self.assertGreater(states["done"], states["skipped"], f"touches: {dict(states)}")
+        done = touches.filtered(lambda t: t.state == "done")
+        self.assertLessEqual(
+            {"birthday", "after_order"}, set(done.campaign_id.mapped("kind")), "a birthday and after-order touches"
+        )
+        self.assertGreaterEqual(len(done), 6, f"touches: {dict(states)}")
