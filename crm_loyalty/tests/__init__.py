@@ -13,6 +13,7 @@ from . import test_loyalty_performance
 from . import test_loyalty_portal
 from . import test_loyalty_run
 from . import test_loyalty_run_newer_facts
+from . import test_loyalty_membership_progress
 from . import test_loyalty_tiers
 from . import test_loyalty_tier_retired
 from . import test_loyalty_config_features
