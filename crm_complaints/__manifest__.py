@@ -21,6 +21,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_complaints_menus.xml",
+        "data/crm_complaints_dashboard_data.xml",
     ],
     "demo": [
         "data/crm_complaints_demo.xml",

@@ -6,7 +6,16 @@
     "author": "CRM Care",
     "website": "https://github.com/crm-care/crm-care",
     "license": "LGPL-3",
-    "depends": ["account", "sale_crm", "sale_management", "mail", "sms", "base_automation", "survey"],
+    "depends": [
+        "account",
+        "sale_crm",
+        "sale_management",
+        "mail",
+        "sms",
+        "base_automation",
+        "survey",
+        "spreadsheet_dashboard",
+    ],
     "data": [
         "security/crm_lifecycle_security.xml",
         "security/ir.model.access.csv",
@@ -44,6 +53,7 @@
         "views/crm_care_menus.xml",
         "views/crm_voice_menus.xml",
         "report/crm_purchase_views.xml",
+        "data/crm_care_dashboard_data.xml",
     ],
     "demo": [
         "data/crm_lifecycle_demo.xml",

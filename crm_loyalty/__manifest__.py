@@ -24,6 +24,7 @@
         "views/crm_care_step_views.xml",
         "views/portal_templates.xml",
         "views/crm_loyalty_menus.xml",
+        "data/crm_loyalty_dashboard_data.xml",
     ],
     "demo": [
         "data/crm_loyalty_demo.xml",

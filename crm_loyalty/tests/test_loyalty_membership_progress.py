@@ -62,3 +62,8 @@ class TestLoyaltyMembershipProgress(LoyaltyCase):
         self.assertFalse(partner.loyalty_next_tier_id)
         self.assertEqual(partner.loyalty_progress, 100.0)
         self.assertEqual(partner.loyalty_progress_label, "Top tier reached")
+
+    def test_not_a_member_yet_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        partner = self._customer("Chinese Reader")
+        self.assertEqual(partner.with_context(lang="zh_CN").loyalty_progress_label, "尚未成为会员")
