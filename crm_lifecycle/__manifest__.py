@@ -45,6 +45,7 @@
         "views/crm_care_touch_views.xml",
         "views/crm_care_occasion_views.xml",
         "views/res_partner_care_views.xml",
+        "views/res_partner_care_summary_views.xml",
         "views/res_config_settings_care_views.xml",
         "report/crm_care_conversion_views.xml",
         "report/crm_care_feedback_report_views.xml",

@@ -44,3 +44,5 @@ from . import test_voice_reports
 from . import test_voice_survey_http
 from . import test_voice_merge
 from . import test_lifecycle_lock_defaults
+from . import test_care_dashboard
+from . import test_partner_care_summary

@@ -16,6 +16,7 @@ from . import test_loyalty_run
 from . import test_loyalty_run_newer_facts
 from . import test_loyalty_membership_progress
 from . import test_loyalty_tiers
+from . import test_partner_care_summary
 from . import test_loyalty_tier_retired
 from . import test_loyalty_config_features
 from . import test_loyalty_portal_tour
