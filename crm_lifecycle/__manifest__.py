@@ -29,6 +29,7 @@
         "data/crm_care_mail_template_data.xml",
         "data/crm_churn_reason_data.xml",
         "data/crm_care_nps_survey_data.xml",
+        "data/crm_care_dashboard_data.xml",
         "wizard/crm_lifecycle_lock_wizard_views.xml",
         "wizard/crm_lifecycle_lost_wizard_views.xml",
         "views/crm_lifecycle_stage_views.xml",
@@ -54,7 +55,6 @@
         "views/crm_care_menus.xml",
         "views/crm_voice_menus.xml",
         "report/crm_purchase_views.xml",
-        "data/crm_care_dashboard_data.xml",
     ],
     "demo": [
         "data/crm_lifecycle_demo.xml",

@@ -12,7 +12,6 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
-    res_partner_care_summary,
     resource_calendar,
     sale_order,
 )

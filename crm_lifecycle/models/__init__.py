@@ -22,4 +22,3 @@ from . import rating_rating
 from . import survey_question
 from . import survey_user_input
 from . import crm_segment_voice
-from . import res_partner_care_summary

@@ -109,8 +109,10 @@ class TestCareDashboardFigures(DashboardFiguresMixin, CareCase):
         menus = self.env["ir.ui.menu"].with_user(self.salesman).load_menus(debug=False)
         root = self.env.ref("crm_lifecycle.crm_care_menu_root")
         self.assertEqual((menus[root.id]["action_model"], menus[root.id]["action_id"]), (overview._name, overview.id))
-        dashboards = self.env["spreadsheet.dashboard"].with_user(self.salesman).search(
-            [("dashboard_group_id", "=", self.env.ref("crm_lifecycle.crm_care_dashboard_group").id)]
+        dashboards = (
+            self.env["spreadsheet.dashboard"]
+            .with_user(self.salesman)
+            .search([("dashboard_group_id", "=", self.env.ref("crm_lifecycle.crm_care_dashboard_group").id)])
         )
         self.assertIn(self.env.ref(DASHBOARD), dashboards, "every Customer Care user sees the dashboard")
 

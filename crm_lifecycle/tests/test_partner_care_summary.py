@@ -65,7 +65,11 @@ class TestPartnerCareSummary(CareCase):
         for field in ("lifecycle_stage_id", "care_last_touch_date", "care_next_touch_date"):
             self.assertIn(f'name="{field}"', arch)
         outsider = self.env["res.users"].create(
-            {"name": "Accountant", "login": "summary_accountant", "group_ids": [Command.set(self.env.ref("base.group_user").ids)]}
+            {
+                "name": "Accountant",
+                "login": "summary_accountant",
+                "group_ids": [Command.set(self.env.ref("base.group_user").ids)],
+            }
         )
         arch = self.env["res.partner"].with_user(outsider).get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertNotIn('name="crm_care_summary"', arch, "for Customer Care users only")
