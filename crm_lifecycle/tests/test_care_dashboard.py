@@ -2,14 +2,20 @@
 the app's first screen, its figures are those of the analysis views, computed from the dashboard's own
 definition (pivots and charts of crm_lifecycle/data/files/customer_care_dashboard.json)."""
 
+import json
+import logging
+import re
 from datetime import date, timedelta
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .care_common import CareCase
 from .dashboard_common import DashboardFiguresMixin
 
 DASHBOARD = "crm_lifecycle.crm_care_dashboard_customers"
+OPENED = re.compile(r"crm_care_dashboard_tour: opened (\w+)")
+SHOWN = re.compile(r"crm_care_dashboard_tour: (\w+) Data!(\d+),(\d+) = (\S+)")
 
 
 @tagged("post_install", "-at_install")
@@ -119,8 +125,36 @@ class TestCareDashboardFigures(DashboardFiguresMixin, CareCase):
 
 @tagged("post_install", "-at_install")
 class TestCareDashboardTour(HttpCase):
-    """The dashboards of the Customer Care group open in the browser without error
-    (static/tests/tours/crm_care_dashboard_tour.js)."""
+    """The dashboards of the Customer Care group open in the browser, their data loaded without a cell in error
+    (static/tests/tours/crm_care_dashboard_tour.js), and the values they show are the figures of their
+    definition: customers and revenue of the Customers dashboard, read in the browser."""
 
     def test_customer_care_dashboards_open(self):
-        self.start_tour("/odoo", "crm_care_dashboard_tour", login="admin")
+        product = self.env["product.product"].create({"name": "Dashboard Tour Product", "list_price": 250.0})
+        for name in ("Dashboard Tour One", "Dashboard Tour Two"):
+            partner = self.env["res.partner"].create({"name": name})
+            order = self.env["sale.order"].create(
+                {"partner_id": partner.id, "order_line": [Command.create({"product_id": product.id})]}
+            )
+            order.action_confirm()
+        # logging.INFO, not "INFO": Odoo names its RUNBOT level (25) "INFO" too
+        with self.assertLogs(self._logger.getChild("browser").name, logging.INFO) as logs:
+            self.start_tour("/odoo", "crm_care_dashboard_tour", login="admin")
+        opened = {match.group(1) for match in map(OPENED.search, logs.output) if match}
+        expected = {"Customers"}
+        if "crm.loyalty.tier" in self.env:
+            expected.add("Loyalty")
+        if "crm.complaint" in self.env:
+            expected.add("Complaints")
+        self.assertEqual(opened, expected)
+        shown = {
+            (match.group(1), int(match.group(2)), int(match.group(3))): match.group(4)
+            for match in map(SHOWN.search, logs.output)
+            if match
+        }
+        figure = json.loads(self.env.ref(DASHBOARD).spreadsheet_data)["pivots"]["1"]
+        customers = self.env["res.partner"].with_user(self.env.ref("base.user_admin"))
+        ((count, revenue),) = customers._read_group(figure["domain"], [], ["__count", "total_revenue:sum"])
+        self.assertGreaterEqual(count, 2)
+        self.assertEqual(float(shown[("Customers", 1, 1)]), count, "Data!B2: customers")
+        self.assertAlmostEqual(float(shown[("Customers", 1, 2)]), revenue, 2, "Data!B3: revenue")
