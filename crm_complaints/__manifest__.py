@@ -19,10 +19,12 @@
         "views/crm_care_touch_views.xml",
         "views/crm_complaint_portal_templates.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_care_summary_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "report/crm_complaint_product_report_views.xml",
         "views/crm_complaints_menus.xml",
+        "data/crm_complaints_dashboard_data.xml",
     ],
     "demo": [
         "data/crm_complaints_demo.xml",

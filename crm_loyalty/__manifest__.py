@@ -18,6 +18,7 @@
         "views/crm_loyalty_tier_history_views.xml",
         "views/crm_loyalty_run_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_care_summary_views.xml",
         "views/loyalty_card_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
@@ -25,6 +26,7 @@
         "views/portal_templates.xml",
         "report/crm_care_feedback_report_views.xml",
         "views/crm_loyalty_menus.xml",
+        "data/crm_loyalty_dashboard_data.xml",
     ],
     "demo": [
         "data/crm_loyalty_demo.xml",

@@ -556,6 +556,47 @@ class ResPartner(models.Model):
     )
     care_touch_ids = fields.One2many("crm.care.touch", "partner_id", string="Care Touches", groups="base.group_user")
     care_touch_count = fields.Integer(compute="_compute_care_touch_count", string="Care", groups="base.group_user")
+    # The partner form's Customer Care summary: the customer's last and next care touch.
+    care_last_touch_id = fields.Many2one(
+        "crm.care.touch",
+        string="Last Care Touch",
+        compute="_compute_care_touch_summary",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="The latest care touch done (message, call, visit...) for this customer: its company and contacts.",
+    )
+    care_last_touch_date = fields.Datetime(
+        string="Last Care Touch On",
+        compute="_compute_care_touch_summary",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="When the last care touch was done.",
+    )
+    care_last_touch_campaign_id = fields.Many2one(
+        "crm.care.campaign",
+        string="Last Care Campaign",
+        compute="_compute_care_touch_summary",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="The campaign of the last care touch.",
+    )
+    care_next_touch_id = fields.Many2one(
+        "crm.care.touch",
+        string="Next Care Touch",
+        compute="_compute_care_touch_summary",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="The next planned care touch of this customer (its company and contacts): the earliest planned day.",
+    )
+    care_next_touch_date = fields.Date(
+        string="Next Care Touch On",
+        compute="_compute_care_touch_summary",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="The day the next care touch is planned for.",
+    )
+    care_next_touch_campaign_id = fields.Many2one(
+        "crm.care.campaign",
+        string="Next Care Campaign",
+        compute="_compute_care_touch_summary",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="The campaign of the next care touch.",
+    )
 
     # Planning a birthday campaign finds the day's birthdays through this index.
     _birthday_month_day_idx = models.Index(
@@ -578,6 +619,46 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.care_touch_count = counts.get(partner, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_care_touch_summary(self):
+        self.care_last_touch_id = self.care_next_touch_id = False
+        self.care_last_touch_date = self.care_next_touch_date = False
+        self.care_last_touch_campaign_id = self.care_next_touch_campaign_id = False
+        Touch = self.env["crm.care.touch"]
+        entities = self.commercial_partner_id
+        if not entities or not Touch.has_access("read"):
+            return
+        base = [("partner_id.commercial_partner_id", "in", entities.ids)]
+        # The touches the user may read (record rules through _search), one row per customer: two queries.
+        last = self._care_touch_per_entity(Touch._search([*base, ("state", "=", "done")]), SQL("t.date_done DESC"))
+        upcoming = Touch._search([*base, ("state", "=", "planned")])
+        following = self._care_touch_per_entity(upcoming, SQL("t.date_planned ASC"))
+        for partner in self:
+            entity = partner.commercial_partner_id.id
+            done, planned = Touch.browse(last.get(entity)), Touch.browse(following.get(entity))
+            partner.care_last_touch_id = done
+            partner.care_last_touch_date = done.date_done
+            partner.care_last_touch_campaign_id = done.campaign_id
+            partner.care_next_touch_id = planned
+            partner.care_next_touch_date = planned.date_planned
+            partner.care_next_touch_campaign_id = planned.campaign_id
+
+    def _care_touch_per_entity(self, query, order):
+        """{commercial entity id: touch id}: the first touch of `query` (an access-checked Query on
+        crm.care.touch) in `order` (SQL on alias t) for each commercial entity."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT ON (p.commercial_partner_id) p.commercial_partner_id, t.id
+                     FROM crm_care_touch t
+                     JOIN res_partner p ON p.id = t.partner_id
+                    WHERE t.id IN %(touches)s
+                 ORDER BY p.commercial_partner_id, %(order)s, t.id DESC""",
+                touches=query.subselect(),
+                order=order,
+            )
+        )
+        return dict(rows)
 
     @api.constrains("birthday")
     def _check_birthday(self):

@@ -52,3 +52,5 @@ from . import test_voice_cohorts
 from . import test_voice_churn_reasons
 from . import test_voice_segments
 from . import test_demo_story
+from . import test_care_dashboard
+from . import test_partner_care_summary

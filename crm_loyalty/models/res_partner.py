@@ -61,10 +61,13 @@ class ResPartner(models.Model):
         string="Progress to Next Tier",
         compute="_compute_loyalty_next_tier",
         compute_sudo=True,
-        help="In %, of the next tier's spend.",
+        help="In %, of the next tier's spend (0 to 100); 0 for a customer without a tier (not a member yet).",
     )
     loyalty_progress_label = fields.Char(
-        compute="_compute_loyalty_next_tier", string="Tier Progress", compute_sudo=True
+        compute="_compute_loyalty_next_tier",
+        string="Tier Progress",
+        compute_sudo=True,
+        help="What is left to reach the next tier, \"Top tier reached\", or \"Not a member yet\" without a tier.",
     )
     loyalty_tier_locked = fields.Boolean(
         string="Tier Locked",
@@ -136,9 +139,15 @@ class ResPartner(models.Model):
             spend = partner.loyalty_qualifying_spend
             partner.loyalty_next_tier_id = next_tier
             partner.loyalty_spend_to_next_tier = max(next_tier.min_spend - spend, 0.0) if next_tier else 0.0
+            if not tier:
+                # Not a member (no tier yet): no progress towards a tier they are not on; the entry tier is
+                # still named as the next one, with what its minimum spend asks (often nothing: the first order).
+                partner.loyalty_progress = 0.0
+                partner.loyalty_progress_label = self.env._("Not a member yet")
+                continue
             if not next_tier:
-                partner.loyalty_progress = 100.0 if tier else 0.0
-                partner.loyalty_progress_label = self.env._("Top tier reached") if tier else False
+                partner.loyalty_progress = 100.0
+                partner.loyalty_progress_label = self.env._("Top tier reached")
                 continue
             partner.loyalty_progress = min(100.0, 100.0 * spend / next_tier.min_spend) if next_tier.min_spend else 100.0
             partner.loyalty_progress_label = self.env._(

@@ -1,6 +1,7 @@
 from . import test_loyalty_benefits
 from . import test_loyalty_concurrency
 from . import test_loyalty_config
+from . import test_loyalty_dashboard
 from . import test_loyalty_currency_without_rate
 from . import test_loyalty_coupon_step
 from . import test_loyalty_lock_defaults
@@ -13,7 +14,9 @@ from . import test_loyalty_performance
 from . import test_loyalty_portal
 from . import test_loyalty_run
 from . import test_loyalty_run_newer_facts
+from . import test_loyalty_membership_progress
 from . import test_loyalty_tiers
+from . import test_partner_care_summary
 from . import test_loyalty_tier_retired
 from . import test_loyalty_config_features
 from . import test_loyalty_portal_tour
