@@ -11,6 +11,8 @@
         "security/ir.model.access.csv",
         "security/crm_complaints_security.xml",
         "data/crm_complaint_data.xml",
+        "data/crm_complaint_default_data.xml",
+        "data/mail_canned_response_data.xml",
         "data/mail_template_data.xml",
         "views/crm_complaint_views.xml",
         "views/crm_complaint_config_views.xml",

@@ -18,6 +18,8 @@
         "data/crm_care_data.xml",
         "data/crm_care_occasion_data.xml",
         "data/crm_care_mail_template_data.xml",
+        "data/crm_care_campaign_data.xml",
+        "data/mail_canned_response_data.xml",
         "data/crm_churn_reason_data.xml",
         "data/crm_care_nps_survey_data.xml",
         "wizard/crm_lifecycle_lock_wizard_views.xml",

@@ -17,3 +17,5 @@ from . import test_sla_edge_inputs
 from . import test_sla_policy_hours_change
 from . import test_sla_team_calendar_change
 from . import test_stage_state_change
+from . import test_production_defaults
+from . import test_reply_scripts
