@@ -45,6 +45,7 @@
         "views/crm_lifecycle_menus.xml",
         "views/crm_care_menus.xml",
         "views/crm_voice_menus.xml",
+        "views/mail_canned_response_views.xml",
         "report/crm_purchase_views.xml",
     ],
     "demo": [
