@@ -33,7 +33,11 @@ class TestReplyScripts(HttpCase):
         for addon, stem in SCRIPTS.values():
             cls.scripts |= cls.env.ref(f"{addon}.{stem}_en") | cls.env.ref(f"{addon}.{stem}_zh")
         cls.team_member = mail_new_test_user(
-            cls.env, login="script_agent", name="Li Na", groups="sales_team.group_sale_salesman", password="script_agent"
+            cls.env,
+            login="script_agent",
+            name="Li Na",
+            groups="sales_team.group_sale_salesman",
+            password="script_agent",
         )
         cls.env["crm.complaint.team"].create({"name": "Hotline", "member_ids": [Command.set(cls.team_member.ids)]})
         cls.employee = mail_new_test_user(

@@ -56,7 +56,9 @@ class TestMembershipSetupWizard(LifecycleCase):
         wizard.save().action_confirm()
 
         program = self.company.loyalty_program_id
-        self.assertEqual((program.name, program.program_type, program.company_id), ("VIP Card", "loyalty", self.company))
+        self.assertEqual(
+            (program.name, program.program_type, program.company_id), ("VIP Card", "loyalty", self.company)
+        )
         self.assertTrue(program.sale_ok)
         self.assertEqual(program.rule_ids.mapped("reward_point_amount"), [2])
         self.assertEqual(program.rule_ids.reward_point_mode, "money")

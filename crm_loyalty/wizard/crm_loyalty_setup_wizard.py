@@ -29,9 +29,7 @@ class CrmLoyaltySetupWizard(models.TransientModel):
     _name = "crm.loyalty.setup.wizard"
     _description = "Set Up Membership"
 
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     program_name = fields.Char(
         string="Program Name",
@@ -179,9 +177,7 @@ class CrmLoyaltySetupWizard(models.TransientModel):
             raise UserError(self.env._("Add at least one tier to the membership."))
         for line in lines:
             if line.min_spend < 0 or line.min_orders < 0:
-                raise UserError(
-                    self.env._("The minimum spend and orders of tier %s cannot be negative.", line.name)
-                )
+                raise UserError(self.env._("The minimum spend and orders of tier %s cannot be negative.", line.name))
             if line.points_multiplier < 1:
                 raise UserError(self.env._("The points multiplier of tier %s must be at least 1.", line.name))
         for lower, higher in zip(lines, lines[1:], strict=False):
