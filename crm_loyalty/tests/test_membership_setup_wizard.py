@@ -113,6 +113,16 @@ class TestMembershipSetupWizard(LifecycleCase):
         wizard.save().action_confirm()
         self.assertEqual([name for name, *_rest in self._ladder()], ["Member", "Silver", "Gold"])
 
+    def test_a_care_manager_without_sales_rights_is_told_who_may(self):
+        care_manager = mail_new_test_user(
+            self.env, login="setup_care_manager", name="Sun Mei", groups="crm_lifecycle.group_crm_care_manager"
+        )
+        with self.assertRaisesRegex(UserError, "Only Sales administrators"):
+            self._wizard(care_manager).save().action_confirm()
+        self.assertFalse(self.company.loyalty_program_id)
+        self.assertEqual(self._ladder(), [("Member", 0, 0, 1)])
+
     def test_only_managers_set_up_the_membership(self):
         with self.assertRaises(AccessError):
-            self._wizard(self.care_user)
+            self._wizard(self.care_user).save().action_confirm()
+        self.assertFalse(self.company.loyalty_program_id)
