@@ -84,6 +84,7 @@ class TestProductionDefaults(MailCommon):
     def test_categories_and_causes_from_everyday_practice_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["crm_complaints"], ["zh_CN"], overwrite=True)
+        self.env.invalidate_all()  # the translations are written in SQL
         ref = self.env.ref
         roots = self.env["crm.complaint.category"].search([("parent_id", "=", False), ("company_id", "=", False)])
         self.assertLessEqual(

@@ -45,8 +45,8 @@ class TestCareReadyMadeCampaigns(CareCase):
                 self.assertFalse(campaign.active)
                 self.assertEqual(campaign.kind, kind)
                 self.assertEqual(campaign.company_id, self.env.ref("base.main_company"))
-                used = campaign.step_ids.mail_template_id | campaign.step_ids.activity_type_id
-                self.assertEqual(sorted(used.mapped(lambda r: r.get_external_id()[r.id])), sorted(step_refs))
+                used = [*campaign.step_ids.mail_template_id, *campaign.step_ids.activity_type_id]
+                self.assertEqual(sorted(record.get_external_id()[record.id] for record in used), sorted(step_refs))
         self.assertEqual(
             self.campaigns["crm_lifecycle.crm_care_campaign_win_back"].stage_id,
             self.env.ref("crm_lifecycle.stage_at_risk"),
@@ -83,6 +83,7 @@ class TestCareReadyMadeCampaigns(CareCase):
     def test_names_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["crm_lifecycle"], ["zh_CN"], overwrite=True)
+        self.env.invalidate_all()  # the translations are written in SQL
         names = [campaign.with_context(lang="zh_CN").name for campaign in self.campaigns.values()]
         self.assertEqual(names, ["生日祝福", "订单售后回访", "流失预警挽回", "春节问候"])
         visit = self.env.ref("crm_lifecycle.crm_care_step_follow_up_visit").with_context(lang="zh_CN")

@@ -118,7 +118,7 @@ class CrmLoyaltySetupWizard(models.TransientModel):
 
         :raises UserError: the company already has a membership program, there is no tier, a spend is negative,
             does not increase from one tier to the next, or a multiplier is below 1, or the user may not create
-            loyalty programs (Sales administrators may).
+            loyalty programs and their reward products (Sales administrators with Products: Create may).
         """
         self.ensure_one()
         company = self.company_id
@@ -132,9 +132,13 @@ class CrmLoyaltySetupWizard(models.TransientModel):
                 )
             )
         self._check_lines()
-        if not self.env["loyalty.program"].has_access("create"):
+        # Odoo's Loyalty app needs both: the program, and the discount product of its reward
+        if not (self.env["loyalty.program"].has_access("create") and self.env["product.product"].has_access("create")):
             raise UserError(
-                self.env._("Only Sales administrators may create the membership program of the Loyalty app.")
+                self.env._(
+                    "Creating the membership program needs the rights of Odoo's Loyalty app: Sales administrator "
+                    "and Products: Create."
+                )
             )
         lines = self.line_ids.sorted(lambda line: (line.sequence, line.min_spend))
         Tier = self.env["crm.loyalty.tier"]
@@ -216,7 +220,9 @@ class CrmLoyaltySetupWizardLine(models.TransientModel):
     _description = "Set Up Membership: Tier"
     _order = "sequence, min_spend, id"
 
-    wizard_id = fields.Many2one("crm.loyalty.setup.wizard", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "crm.loyalty.setup.wizard", string="Set Up Membership", required=True, ondelete="cascade"
+    )
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Tier", required=True)
