@@ -32,7 +32,6 @@ class CrmLoyaltySetupWizard(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     program_name = fields.Char(
-        string="Program Name",
         required=True,
         default=lambda self: self.env._("Membership Card"),
         help="Name of the loyalty card program created in the Loyalty app.",
