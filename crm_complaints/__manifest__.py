@@ -12,6 +12,8 @@
         "security/crm_complaints_security.xml",
         "security/crm_complaint_product_report_security.xml",
         "data/crm_complaint_data.xml",
+        "data/crm_complaint_default_data.xml",
+        "data/mail_canned_response_data.xml",
         "data/mail_template_data.xml",
         "views/crm_complaint_views.xml",
         "views/crm_complaint_config_views.xml",

@@ -30,6 +30,8 @@
         "data/crm_care_retention_data.xml",
         "data/crm_care_occasion_data.xml",
         "data/crm_care_mail_template_data.xml",
+        "data/crm_care_campaign_data.xml",
+        "data/mail_canned_response_data.xml",
         "data/crm_churn_reason_data.xml",
         "data/crm_care_nps_survey_data.xml",
         "data/crm_care_exit_survey_data.xml",
@@ -68,6 +70,7 @@
         "views/crm_care_menus.xml",
         "views/crm_consent_menus.xml",
         "views/crm_voice_menus.xml",
+        "views/mail_canned_response_views.xml",
         "report/crm_purchase_views.xml",
     ],
     "demo": [

@@ -14,6 +14,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "wizard/crm_loyalty_lock_wizard_views.xml",
+        "wizard/crm_loyalty_setup_wizard_views.xml",
         "views/crm_loyalty_tier_views.xml",
         "views/crm_loyalty_tier_history_views.xml",
         "views/crm_loyalty_run_views.xml",

@@ -35,3 +35,4 @@ from . import test_readme_companies
 from . import test_loyalty_coupon_consent
 from . import test_voice_feedback_by_tier
 from . import test_demo_story
+from . import test_membership_setup_wizard

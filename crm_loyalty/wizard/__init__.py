@@ -1,2 +1,3 @@
 from . import crm_loyalty_lock_wizard
 from . import base_partner_merge_automatic_wizard
+from . import crm_loyalty_setup_wizard
