@@ -27,9 +27,10 @@ class TestPosPaymentQueryCount(PosCaseMixin, LifecycleCase):
         cls._setup_pos()
 
     def _unpaid_pos_order(self, past_purchases):
-        """A customer with `past_purchases` confirmed sale orders and a new POS order, not paid yet."""
+        """A customer with `past_purchases` confirmed sale orders and a new POS order, not paid yet. The past
+        orders are a month old, so the customer is New before and after the payment (no stage change)."""
         partner = self._customer(f"Till History {past_purchases}")
-        old = self._order(partner, self._days_ago(300))
+        old = self._order(partner, self._days_ago(30))
         if past_purchases > 1:
             self._copy_order(old, past_purchases - 1)
         self._pos_order(partner, 10.0)  # opens the session, warms the till
