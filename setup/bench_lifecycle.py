@@ -1,6 +1,6 @@
 """setup/bench lifecycle: the nightly lifecycle refresh at scale, against the SQL floor and a naive ORM loop.
 
-setup/bench lifecycle --customers 1000000 --orders 5000000
+setup/bench lifecycle --customers 1000000 --orders 5000000 [--reuse] [--skip-naive] [--quiet-nights K]
 """
 
 import os
@@ -188,6 +188,11 @@ def night(env, label, today):
 
 
 def main():
+    quiet_nights = 3  # --quiet-nights K: how many nights with nothing to do to time (median)
+    if "--quiet-nights" in sys.argv:
+        index = sys.argv.index("--quiet-nights")
+        quiet_nights = int(sys.argv[index + 1])
+        del sys.argv[index : index + 2]
     args = parse_args({"customers": 100_000, "orders": 500_000}, __doc__)
     db = f"crm_care_bench_lifecycle_{args.customers}_{args.orders}"
     today = date.today()
@@ -210,7 +215,7 @@ def main():
         else:
             night(env, "first night after the upgrade", today)
         runs, floors = [], []
-        for i in range(3):
+        for i in range(quiet_nights):
             elapsed, floor = night(env, f"night with nothing to do #{i + 1}", today)
             runs.append(elapsed)
             floors.append(floor)
