@@ -154,8 +154,8 @@ class ResPartner(models.Model):
         compute="_compute_clv_retention_freshness",
         groups="base.group_user",
         help="Date the retention rate behind the lifetime value was estimated from all customers. The nightly "
-        "refresh estimates it again every night and replaces it only when it moves by more than half a "
-        "percentage point. Empty when the company sets the rate by hand or before the first refresh.",
+        "refresh estimates it again once it is 30 days old and replaces it only when it moved by more than "
+        "half a percentage point. Empty when the company sets the rate by hand or before the first refresh.",
     )
     lifecycle_missing_rate_count = fields.Integer(
         string="Purchases Without Exchange Rate",

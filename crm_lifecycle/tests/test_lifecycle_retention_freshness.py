@@ -1,6 +1,7 @@
-"""The retention rate behind every lifetime value is a population-wide estimate: it is estimated again every
-night but moves (and with it every lifetime value) only when the new estimate differs from the stored one by
-more than half a percentage point; it is stored with the date it was estimated, which the customer form shows.
+"""The retention rate behind every lifetime value is a population-wide estimate: it is estimated again only
+once it is 30 days old, and then moves (and with it every lifetime value) only when the new estimate differs
+from the stored one by more than half a percentage point; it is stored with the date it was estimated, which
+the customer form shows.
 """
 
 from datetime import datetime, timedelta
@@ -54,32 +55,43 @@ class TestRetentionFreshness(LifecycleCase):
         clv = kept.customer_lifetime_value
         self.assertGreater(clv, 0)
 
-        # Next day one lost customer buys again: the data says 151 / 250 = 0.604, within the precision
-        # (RETENTION_PRECISION, half a percentage point).
+        # Next day one lost customer buys again: only that customer is written (and customers whose RFM
+        # rank moved), not the 250 lifetime values.
         day_2 = self.TODAY + timedelta(days=1)
         self._orders(self.lost[0], day_2)
         self._run_cron(on=day_2)
+        self.assertEqual(self.company.clv_retention_estimate, 0.6)
+        self.assertEqual(kept.customer_lifetime_value, clv)
+        self.assertLess(self._last_run().changed_count, 25)
+
+        # The night after, nothing changed: nobody is written.
+        self._run_cron(on=day_2 + timedelta(days=1))
+        self.assertEqual(self._last_run().changed_count, 0)
+
+        # 30 days after the estimate it is estimated again: 151 / 250 = 0.604 is within half a percentage
+        # point of 0.6, so the estimate in use, its date and every lifetime value stay.
+        due = self.TODAY + timedelta(days=30)
+        self._run_cron(on=due)
         self.assertEqual(self.company.clv_retention_estimate, 0.6, "within the precision: the estimate stays")
         self.assertEqual(self.company.clv_retention_estimate_date, self.TODAY, "and so does its date")
         self.assertEqual(kept.customer_lifetime_value, clv, "no lifetime value moves for it")
-        # Only the customer who bought (and customers whose RFM cut points moved) are written, not all 250.
-        self.assertLess(self._last_run().changed_count, 25)
 
-        # The night after nothing changed: nobody is written.
-        day_3 = day_2 + timedelta(days=1)
-        self._run_cron(on=day_3)
-        self.assertEqual(self._last_run().changed_count, 0)
-
-    def test_move_beyond_the_precision_updates_the_estimate_its_date_and_the_lifetime_values(self):
+    def test_move_beyond_the_precision_waits_for_the_estimate_to_be_due(self):
         self._run_cron()
         kept = self.customers[0]
         clv = kept.customer_lifetime_value
-        # Two days later three lost customers bought again: 153 / 250 = 0.612, beyond the precision.
+        # Two days later three lost customers bought again: 153 / 250 = 0.612, beyond the precision, but the
+        # estimate in use is two days old: it stays until it is 30 days old.
         later = self.TODAY + timedelta(days=2)
         self._orders(self.lost[:3], later)
         self._run_cron(on=later)
+        self.assertEqual(self.company.clv_retention_estimate, 0.6)
+        self.assertEqual(kept.customer_lifetime_value, clv)
+
+        due = self.TODAY + timedelta(days=30)
+        self._run_cron(on=due)
         self.assertEqual(self.company.clv_retention_estimate, 0.612)
-        self.assertEqual(self.company.clv_retention_estimate_date, later)
+        self.assertEqual(self.company.clv_retention_estimate_date, due)
         q = 0.612 / 1.1
         self.assertAlmostEqual(kept.customer_lifetime_value, 100 * 0.3 * sum(q**t for t in range(5)), places=2)
         self.assertGreater(kept.customer_lifetime_value, clv)
