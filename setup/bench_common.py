@@ -219,7 +219,6 @@ def load_customers_and_orders(cr, customers, orders, seed, today):
                     amount,
                     now,
                     now,
-                    "direct",
                 )
 
     columns = [
@@ -236,9 +235,16 @@ def load_customers_and_orders(cr, customers, orders, seed, today):
         "amount_total",
         "create_date",
         "write_date",
-        "picking_policy",  # required since sale_stock (a dependency of point_of_sale's pos_sale)
     ]
-    n_orders = copy_rows(cr, "sale_order", columns, sale_orders())
+    # sale_stock (installed with the POS bridge's stock) adds a required shipping policy.
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'sale_order' AND column_name = 'picking_policy'"
+    )
+    rows = sale_orders()
+    if cr.fetchone():
+        columns.append("picking_policy")
+        rows = ((*row, "direct") for row in rows)
+    n_orders = copy_rows(cr, "sale_order", columns, rows)
     cr.execute("ANALYZE res_partner")
     cr.execute("ANALYZE sale_order")
     return count, n_orders, first_id
