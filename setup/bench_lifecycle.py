@@ -1,6 +1,6 @@
 """setup/bench lifecycle: the nightly lifecycle refresh at scale, against the SQL floor and a naive ORM loop.
 
-setup/bench lifecycle --customers 1000000 --orders 5000000 [--reuse] [--skip-naive] [--quiet-nights K]
+setup/bench lifecycle --customers 1000000 --orders 5000000 [--reuse] [--skip-naive] [--quiet-nights K] [--explain-writes]
 """
 
 import os
@@ -187,8 +187,58 @@ def night(env, label, today):
     return elapsed, floor
 
 
+def explain_writes(env, day):
+    """Read-only: what a refresh at `day` would write, by kind of change (metric or stage; lifetime value only;
+    RFM scores or percentile only), against the stored values. Printed with --explain-writes."""
+    from odoo.addons.crm_lifecycle.models.crm_lifecycle_run import METRIC_COLUMNS, RFM_COLUMNS  # noqa: PLC0415
+
+    def changed(columns):
+        return SQL(
+            "(%s)",
+            SQL(" OR ").join(
+                SQL("%s IS DISTINCT FROM %s", SQL.identifier("q", f"old_{col}"), SQL.identifier("q", col))
+                for col in columns
+            ),
+        )
+
+    with freeze_time(day, tick=True):
+        run = env["crm.lifecycle.run"]
+        query = run._get_metrics_query(run._get_lifecycle_params(env.company))
+        run._set_batch_session()
+        metric = SQL(
+            "(%s OR q.stage_id IS DISTINCT FROM q.old_stage_id)",
+            changed([col for col in METRIC_COLUMNS if col != "customer_lifetime_value"]),
+        )
+        clv, rfm = changed(["customer_lifetime_value"]), changed(RFM_COLUMNS)
+        env.cr.execute(
+            SQL(
+                """WITH q AS (%(query)s)
+                   SELECT COUNT(*) FILTER (WHERE %(metric)s OR %(clv)s OR %(rfm)s),
+                          COUNT(*) FILTER (WHERE %(metric)s),
+                          COUNT(*) FILTER (WHERE q.stage_id IS DISTINCT FROM q.old_stage_id),
+                          COUNT(*) FILTER (WHERE NOT %(metric)s AND %(clv)s),
+                          COUNT(*) FILTER (WHERE NOT %(metric)s AND NOT %(clv)s AND %(rfm)s)
+                     FROM q""",
+                query=query,
+                metric=metric,
+                clv=clv,
+                rfm=rfm,
+            )
+        )
+        total, metrics, stages, clv_only, rfm_only = env.cr.fetchone()
+        env.cr.rollback()
+    log(
+        f"  what a refresh on {day} writes: {total:,} customers; {metrics:,} with a metric or stage change "
+        f"({stages:,} stage changes), {clv_only:,} with only a new lifetime value, {rfm_only:,} with only new "
+        "RFM scores or percentile"
+    )
+
+
 def main():
     quiet_nights = 3  # --quiet-nights K: how many nights with nothing to do to time (median)
+    explain = "--explain-writes" in sys.argv  # also print what the +1 and +7 nights write, by kind of change
+    if explain:
+        sys.argv.remove("--explain-writes")
     if "--quiet-nights" in sys.argv:
         index = sys.argv.index("--quiet-nights")
         quiet_nights = int(sys.argv[index + 1])
@@ -241,7 +291,11 @@ def main():
     try:
         with registry(scratch).cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            if explain:
+                explain_writes(env, today + timedelta(days=1))
             night(env, "next night (+1 day)", today + timedelta(days=1))
+            if explain:
+                explain_writes(env, today + timedelta(days=7))
             night(env, "night +7 (six days after the next night)", today + timedelta(days=7))
             if args.later_days not in (0, 1, 7, 30):
                 night(env, f"night +{args.later_days}", today + timedelta(days=args.later_days))
