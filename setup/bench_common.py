@@ -279,9 +279,7 @@ def load_refunds_invoices_and_pos(env, seed, today, first_id, customers):
         [today - timedelta(days=913), foreign, company.id],
     )
     journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-    account = journal.default_account_id or env["account.account"].search(
-        [("account_type", "=", "income")], limit=1
-    )
+    account = journal.default_account_id or env["account.account"].search([("account_type", "=", "income")], limit=1)
     product = env["product.product"].create({"name": "Bench Product", "list_price": 100.0, "type": "consu"})
     pos_config = env["pos.config"].create({"name": "Bench Store"})
     env.flush_all()
@@ -345,8 +343,7 @@ def load_refunds_invoices_and_pos(env, seed, today, first_id, customers):
         """ALTER TABLE bench_doc ADD COLUMN rn serial;
            ALTER TABLE bench_doc ADD COLUMN amount_company numeric;
            UPDATE bench_doc b SET amount_company = CASE WHEN b.currency_id = %(company_currency)s THEN b.amount
-                                                       ELSE round(b.amount / 0.92, 2) END"""
-        ,
+                                                       ELSE round(b.amount / 0.92, 2) END""",
         params,
     )
     # The invoice of each refunded order and each direct invoice: move id move0 + 2 rn - 1; its credit note
@@ -404,9 +401,11 @@ def load_refunds_invoices_and_pos(env, seed, today, first_id, customers):
            SELECT %(line0)s + 2 * b.rn, %(sol0)s + b.rn FROM bench_doc b WHERE b.kind = 'refund'""",
         params,
     )
-    cr.execute("SELECT COUNT(*) FILTER (WHERE kind = 'refund'), COUNT(*) FILTER (WHERE kind = 'refund' AND share = 1),"
-               " COUNT(*) FILTER (WHERE kind = 'invoice'), COUNT(*) FILTER (WHERE kind = 'invoice' AND share = 1),"
-               " COALESCE(MAX(rn), 0) FROM bench_doc")
+    cr.execute(
+        "SELECT COUNT(*) FILTER (WHERE kind = 'refund'), COUNT(*) FILTER (WHERE kind = 'refund' AND share = 1),"
+        " COUNT(*) FILTER (WHERE kind = 'invoice'), COUNT(*) FILTER (WHERE kind = 'invoice' AND share = 1),"
+        " COALESCE(MAX(rn), 0) FROM bench_doc"
+    )
     refunds, full_refunds, invoices, invoice_refunds, max_rn = cr.fetchone()
     params["move1"] = params["move0"] + 2 * max_rn
     params["line1"] = params["line0"] + 2 * max_rn
@@ -496,8 +495,14 @@ def load_refunds_invoices_and_pos(env, seed, today, first_id, customers):
     ):
         cr.execute(SQL("SELECT setval(%s, %s)", f"{table}_id_seq", last + 1))
     cr.execute("DROP TABLE bench_doc; DROP TABLE bench_pos")
-    for table in ("account_move", "account_move_line", "sale_order_line", "sale_order_line_invoice_rel",
-                  "pos_order", "pos_order_line"):
+    for table in (
+        "account_move",
+        "account_move_line",
+        "sale_order_line",
+        "sale_order_line_invoice_rel",
+        "pos_order",
+        "pos_order_line",
+    ):
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     return {
         "refunds": refunds,

@@ -1,6 +1,7 @@
 """setup/bench lifecycle: the nightly lifecycle refresh at scale, against the SQL floor and a naive ORM loop.
 
-setup/bench lifecycle --customers 1000000 --orders 5000000 [--reuse] [--skip-naive] [--quiet-nights K] [--explain-writes]
+setup/bench lifecycle --customers 1000000 --orders 5000000 [--reuse] [--skip-naive] [--quiet-nights K]
+    [--explain-writes]
 """
 
 import os
@@ -84,7 +85,8 @@ WITH rates AS (
       LEFT JOIN pos_order_line l ON l.order_id = po.id AND l.refunded_orderline_id IS NOT NULL
       LEFT JOIN pos_order_line rl ON rl.id = l.refunded_orderline_id
       LEFT JOIN (pos_order ro JOIN res_partner rp ON rp.id = ro.partner_id)
-             ON ro.id = rl.order_id AND ro.state IN ('paid', 'done') AND rp.commercial_partner_id = p.commercial_partner_id
+             ON ro.id = rl.order_id AND ro.state IN ('paid', 'done')
+            AND rp.commercial_partner_id = p.commercial_partner_id
      WHERE po.state IN ('paid', 'done')
 ), purchases AS (
     SELECT MIN(d.partner_id) AS partner_id,
@@ -258,8 +260,10 @@ def main():
                     cr, args.customers, args.orders, args.seed, today
                 )
                 others = load_refunds_invoices_and_pos(env, args.seed, today, first_id, args.customers)
-            log(f"  loaded {partners:,} partners and {orders:,} sale orders; " + ", ".join(
-                f"{count:,} {name}" for name, count in others.items()))
+            log(
+                f"  loaded {partners:,} partners and {orders:,} sale orders; "
+                + ", ".join(f"{count:,} {name}" for name, count in others.items())
+            )
             cr.commit()
             night(env, "first night (first classification: every customer gets its first stage)", today)
         else:

@@ -179,8 +179,10 @@ def main():
                     cr, args.customers, args.orders, args.seed, today
                 )
                 others = load_refunds_invoices_and_pos(env, args.seed, today, first_id, args.customers)
-            log(f"  loaded {partners:,} partners and {orders:,} sale orders; " + ", ".join(
-                f"{count:,} {name}" for name, count in others.items()))
+            log(
+                f"  loaded {partners:,} partners and {orders:,} sale orders; "
+                + ", ".join(f"{count:,} {name}" for name, count in others.items())
+            )
             program = setup_loyalty(env)
             with timed("bulk load membership cards and history (COPY)"):
                 lines = load_cards_and_history(

@@ -500,11 +500,7 @@ class CrmLifecycleRun(models.Model):
                 )
             )
             retention = rows[0][1]
-            if (
-                retention is not None
-                and not company.clv_retention_rate
-                and retention != params["stored_retention"]
-            ):
+            if retention is not None and not company.clv_retention_rate and retention != params["stored_retention"]:
                 # A new estimate (the first one, or one due that moved beyond RETENTION_PRECISION): stored
                 # with its date.
                 company.write({"clv_retention_estimate": retention, "clv_retention_estimate_date": params["today"]})
