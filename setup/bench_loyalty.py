@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from bench_common import (  # noqa: E402
     copy_rows,
     load_customers_and_orders,
+    load_refunds_invoices_and_pos,
     log,
     median,
     parse_args,
@@ -173,11 +174,15 @@ def main():
         env.company.partner_id.tz = "UTC"
         run_model = env["crm.loyalty.run"]
         if fresh:
-            with timed("bulk load customers and orders (COPY)"):
+            with timed("bulk load customers, orders, refunds, invoices and POS orders (COPY, SQL)"):
                 partners, orders, first_id = load_customers_and_orders(
                     cr, args.customers, args.orders, args.seed, today
                 )
-            log(f"  loaded {partners:,} partners and {orders:,} orders")
+                others = load_refunds_invoices_and_pos(env, args.seed, today, first_id, args.customers)
+            log(
+                f"  loaded {partners:,} partners and {orders:,} sale orders; "
+                + ", ".join(f"{count:,} {name}" for name, count in others.items())
+            )
             program = setup_loyalty(env)
             with timed("bulk load membership cards and history (COPY)"):
                 lines = load_cards_and_history(

@@ -42,6 +42,15 @@ RFM_SEGMENT_MATRIX = {
     5: ("new", "potential_loyalist", "potential_loyalist", "champion", "champion"),
 }
 CHUNK_SIZE = 20000
+# The retention rate of the lifetime value is a population-wide estimate that moves a little every day;
+# rewriting every customer's lifetime value for it would be writes, WAL and vacuum for numbers nobody looks
+# at. So a full run estimates it again only once the estimate in use is RETENTION_PERIOD_DAYS old, and
+# replaces it (with every lifetime value) only when the new estimate differs from it by more than
+# RETENTION_PRECISION (0.5 percentage point); else the estimate in use stays and is checked again the next
+# night. Estimates are rounded to RETENTION_DIGITS decimals and stored with their date.
+RETENTION_PERIOD_DAYS = 30
+RETENTION_PRECISION = 0.005
+RETENTION_DIGITS = 4
 # Key of the advisory lock that makes preparing a run single-worker ("crm_lifecycle" as a number).
 PREPARE_LOCK_KEY = 0x63726D6C6966
 
@@ -83,6 +92,11 @@ class CrmLifecycleRun(models.Model):
         retention = company.clv_retention_rate or None
         if not full and retention is None:
             retention = company.clv_retention_estimate or 0.5
+        # The estimate in use, when a full run estimated one already, and whether it is due to be estimated
+        # again (see RETENTION_PERIOD_DAYS).
+        estimated_on = company.clv_retention_estimate_date
+        stored_retention = company.clv_retention_estimate if estimated_on else None
+        retention_due = not estimated_on or (today - estimated_on).days >= RETENTION_PERIOD_DAYS
         return {
             "company_id": company.id,
             "default_company_id": self.env.company.id,
@@ -101,6 +115,8 @@ class CrmLifecycleRun(models.Model):
             "discount": company.clv_discount_rate,
             "horizon": company.clv_horizon_years,
             "retention": retention,
+            "stored_retention": stored_retention,
+            "retention_due": retention_due,
         }
 
     @api.model
@@ -304,18 +320,32 @@ class CrmLifecycleRun(models.Model):
 
     @api.model
     def _metrics_cte_retention(self, params, partner_ids=None):
-        """CTE retention: the yearly retention rate of the CLV. The company's rate when set; in a full run
-        (no partner_ids) else estimated from base (customers of the previous year who ordered again this
-        year), 0.5 without such customers; for selected customers the stored estimate. Column: rate."""
+        """CTE retention: the yearly retention rate of the CLV. The company's rate when set; for selected
+        customers (partner_ids) the stored estimate; in a full run the stored estimate until it is due again
+        (params' retention_due, RETENTION_PERIOD_DAYS), then estimated from base (customers of the previous
+        year who ordered again this year, 0.5 without such customers, rounded to RETENTION_DIGITS), the
+        stored estimate (params' stored_retention) being kept while the new one differs from it by
+        RETENTION_PRECISION or less, so that the lifetime values do not move with every small daily change.
+        Column: rate."""
         if partner_ids is not None:
             return SQL("SELECT %s::float AS rate", params["retention"])
+        if params["retention"] is None and not params["retention_due"]:
+            return SQL("SELECT %s::float AS rate", params["stored_retention"])
         return SQL(
-            """SELECT COALESCE(%s::float,
-                       (COUNT(*) FILTER (WHERE ordered_prev_year AND orders_last_year > 0))::float
-                       / NULLIF(COUNT(*) FILTER (WHERE ordered_prev_year), 0),
-                       0.5) AS rate
-                     FROM base""",
-            params["retention"],
+            """SELECT CASE WHEN %(fixed)s::float IS NOT NULL THEN %(fixed)s::float
+                           WHEN %(stored)s::float IS NOT NULL
+                                AND ABS(e.rate - %(stored)s::float) <= %(precision)s THEN %(stored)s::float
+                           ELSE e.rate
+                      END AS rate
+                 FROM (SELECT ROUND(COALESCE(
+                                  (COUNT(*) FILTER (WHERE ordered_prev_year AND orders_last_year > 0))::numeric
+                                  / NULLIF(COUNT(*) FILTER (WHERE ordered_prev_year), 0),
+                                  0.5), %(digits)s)::float AS rate
+                         FROM base) e""",
+            fixed=params["retention"],
+            stored=params["stored_retention"],
+            precision=RETENTION_PRECISION,
+            digits=RETENTION_DIGITS,
         )
 
     @api.model
@@ -470,8 +500,10 @@ class CrmLifecycleRun(models.Model):
                 )
             )
             retention = rows[0][1]
-            if retention is not None and not company.clv_retention_rate:
-                company.clv_retention_estimate = retention
+            if retention is not None and not company.clv_retention_rate and retention != params["stored_retention"]:
+                # A new estimate (the first one, or one due that moved beyond RETENTION_PRECISION): stored
+                # with its date.
+                company.write({"clv_retention_estimate": retention, "clv_retention_estimate_date": params["today"]})
 
     def _finish_hook(self):
         Partner = self.env["res.partner"]

@@ -66,8 +66,17 @@ class ResCompany(models.Model):
         digits=(16, 4),
         readonly=True,
         default=0.5,
-        help="Retention estimated by the last lifecycle refresh: customers who ordered in the year before "
-        "last and ordered again in the last year.",
+        help="Retention estimated by the lifecycle refresh: customers who ordered in the year before "
+        "last and ordered again in the last year, rounded to 4 decimals. Estimated again once it is 30 days "
+        "old, it changes (and with it every lifetime value) only when the new estimate differs from it by more "
+        "than half a percentage point (0.005), so the nights in between rewrite no lifetime value for it.",
+        groups="base.group_user",
+    )
+    clv_retention_estimate_date = fields.Date(
+        string="Retention Estimated On",
+        readonly=True,
+        help="Business date of the lifecycle refresh that estimated the retention rate in use. Empty until the "
+        "first refresh, and when a retention rate is set by hand.",
         groups="base.group_user",
     )
 

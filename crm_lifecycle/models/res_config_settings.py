@@ -15,6 +15,7 @@ class ResConfigSettings(models.TransientModel):
     clv_horizon_years = fields.Integer(related="company_id.clv_horizon_years", readonly=False)
     clv_retention_rate = fields.Float(related="company_id.clv_retention_rate", readonly=False)
     clv_retention_estimate = fields.Float(related="company_id.clv_retention_estimate")
+    clv_retention_estimate_date = fields.Date(related="company_id.clv_retention_estimate_date")
 
     care_max_touches = fields.Integer(related="company_id.care_max_touches", readonly=False)
     care_window_days = fields.Integer(related="company_id.care_window_days", readonly=False)

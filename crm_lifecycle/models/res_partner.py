@@ -162,6 +162,22 @@ class ResPartner(models.Model):
         aggregator="sum",
         groups="crm_lifecycle.group_crm_care_user",
     )
+    clv_retention_used = fields.Float(
+        string="Lifetime Value Retention Rate",
+        compute="_compute_clv_retention_freshness",
+        digits=(16, 4),
+        groups="base.group_user",
+        help="Yearly retention rate (0-1) behind the lifetime value: the company's rate when set, else the "
+        "estimate of the lifecycle refresh (see Estimated On).",
+    )
+    clv_retention_date = fields.Date(
+        string="Lifetime Value Estimated On",
+        compute="_compute_clv_retention_freshness",
+        groups="base.group_user",
+        help="Date the retention rate behind the lifetime value was estimated from all customers. The nightly "
+        "refresh estimates it again once it is 30 days old and replaces it only when it moved by more than "
+        "half a percentage point. Empty when the company sets the rate by hand or before the first refresh.",
+    )
     lifecycle_missing_rate_count = fields.Integer(
         string="Purchases Without Exchange Rate",
         compute="_compute_lifecycle_missing_rate_count",
@@ -251,6 +267,15 @@ class ResPartner(models.Model):
         action = self.action_view_purchases()
         action["context"] = {"search_default_filter_without_rate": 1}
         return action
+
+    @api.depends("company_id")
+    def _compute_clv_retention_freshness(self):
+        main_company = self.env["res.company"]._get_crm_care_main_company()
+        for partner in self:
+            company = (partner.company_id or main_company).sudo()
+            fixed = company.clv_retention_rate
+            partner.clv_retention_used = fixed or company.clv_retention_estimate
+            partner.clv_retention_date = not fixed and company.clv_retention_estimate_date
 
     def _compute_lifecycle_missing_rate_count(self):
         counts = self._ledger_counts(SQL("l.is_currency_rate_missing"))

@@ -160,14 +160,17 @@ class CrmPurchase(models.Model):
                       COALESCE(ref.order_id, rev.id, am.id)
                  FROM account_move am
                  JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-                 LEFT JOIN LATERAL (
-                      SELECT MIN(so.id) AS order_id
+                 LEFT JOIN (
+                      -- set-based (one hash join for all lines), not a lookup per line: the order of each
+                      -- invoice line per commercial entity of that order
+                      SELECT rel.invoice_line_id, sp.commercial_partner_id, MIN(so.id) AS order_id
                         FROM sale_order_line_invoice_rel rel
                         JOIN sale_order_line sol ON sol.id = rel.order_line_id
                         JOIN sale_order so ON so.id = sol.order_id AND so.state = 'sale'
                         JOIN res_partner sp ON sp.id = so.partner_id
-                       WHERE rel.invoice_line_id = aml.id AND sp.commercial_partner_id = am.commercial_partner_id
-                 ) ref ON TRUE
+                       WHERE TRUE %(ref_only)s
+                       GROUP BY rel.invoice_line_id, sp.commercial_partner_id
+                 ) ref ON ref.invoice_line_id = aml.id AND ref.commercial_partner_id = am.commercial_partner_id
                  LEFT JOIN account_move rev ON rev.id = am.reversed_entry_id AND rev.move_type = 'out_invoice'
                        AND rev.state = 'posted' AND rev.commercial_partner_id = am.commercial_partner_id
                        AND NOT %(rev_linked)s AND NOT %(rev_other)s
@@ -177,6 +180,7 @@ class CrmPurchase(models.Model):
             rev_other=self._get_move_of_other_source_sql("rev"),
             other=self._get_move_of_other_source_sql("am"),
             only=self._get_partner_filter_sql(SQL("am.commercial_partner_id"), partner_ids),
+            ref_only=self._get_partner_filter_sql(SQL("sp.commercial_partner_id"), partner_ids),
         )
 
     @api.model

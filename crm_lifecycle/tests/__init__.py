@@ -55,3 +55,4 @@ from . import test_demo_story
 from . import test_care_dashboard
 from . import test_partner_care_summary
 from . import test_care_ready_made_campaigns
+from . import test_lifecycle_retention_freshness

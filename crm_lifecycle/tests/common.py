@@ -58,6 +58,7 @@ class LifecycleCase(TransactionCase):
                 "clv_discount_rate": 0.1,
                 "clv_horizon_years": 5,
                 "clv_retention_rate": 0.0,
+                "clv_retention_estimate_date": False,  # no estimate of an earlier night (installation's)
             }
         )
         # Tests measure relative scores and exact stage moves: start from a database without customers.

@@ -196,11 +196,13 @@ class TestReadmeReports(ReadmeViewMixin, LifecycleCase):
         again = self._customer("Again")
         self._order(again, date(2025, 3, 1), amount=100)
         self._order(again, date(2026, 3, 1), amount=100)
-        self._run_cron()
+        # The estimate of setUp's night (0 of 1) is estimated again once it is 30 days old.
+        self._run_cron(date(2026, 7, 15))
         # Odoo's Settings are for administrators (res.config.settings: base.group_system).
         admin = self.env.ref("base.user_admin")
         settings = Form(self.env["res.config.settings"].with_user(admin))
         self.assertAlmostEqual(settings.clv_retention_estimate, 0.5, places=4)
+        self.assertEqual(settings.clv_retention_estimate_date, date(2026, 7, 15), "with the date it was estimated")
         self.assertEqual(settings.clv_retention_rate, 0.0, "empty: the estimate is used")
 
     def test_nightly_jobs_exist_in_order_and_run_their_method(self):

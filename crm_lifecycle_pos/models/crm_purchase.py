@@ -20,19 +20,24 @@ class CrmPurchase(models.Model):
             """SELECT po.id::bigint * 8 + 3, p.commercial_partner_id, po.company_id, pc.currency_id,
                       po.date_order, NULL::date, (po.amount_total - po.amount_tax)::numeric,
                       'pos_order'::varchar, 'pos.order'::varchar, po.id, po.name::varchar,
-                      NULL::int, po.account_move, 'pos.order'::varchar,
-                      COALESCE((SELECT MIN(ro.id)
-                                  FROM pos_order_line l
-                                  JOIN pos_order_line rl ON rl.id = l.refunded_orderline_id
-                                  JOIN pos_order ro ON ro.id = rl.order_id AND ro.state IN ('paid', 'done')
-                                  JOIN res_partner rp ON rp.id = ro.partner_id
-                                 WHERE l.order_id = po.id AND rp.commercial_partner_id = p.commercial_partner_id),
-                               po.id)
+                      NULL::int, po.account_move, 'pos.order'::varchar, COALESCE(ref.order_id, po.id)
                  FROM pos_order po
                  JOIN res_partner p ON p.id = po.partner_id
                  JOIN pos_config pc ON pc.id = po.config_id
-                WHERE po.state IN ('paid', 'done') %s""",
-            self._get_partner_filter_sql(SQL("p.commercial_partner_id"), partner_ids),
+                 LEFT JOIN (
+                      -- set-based (one hash join for all refunds), not a lookup per POS order: the refunded
+                      -- order of each refund per commercial entity of that order
+                      SELECT l.order_id AS refund_id, rp.commercial_partner_id, MIN(ro.id) AS order_id
+                        FROM pos_order_line l
+                        JOIN pos_order_line rl ON rl.id = l.refunded_orderline_id
+                        JOIN pos_order ro ON ro.id = rl.order_id AND ro.state IN ('paid', 'done')
+                        JOIN res_partner rp ON rp.id = ro.partner_id
+                       WHERE l.refunded_orderline_id IS NOT NULL %(ref_only)s
+                       GROUP BY l.order_id, rp.commercial_partner_id
+                 ) ref ON ref.refund_id = po.id AND ref.commercial_partner_id = p.commercial_partner_id
+                WHERE po.state IN ('paid', 'done') %(only)s""",
+            only=self._get_partner_filter_sql(SQL("p.commercial_partner_id"), partner_ids),
+            ref_only=self._get_partner_filter_sql(SQL("rp.commercial_partner_id"), partner_ids),
         )
 
     @api.model
