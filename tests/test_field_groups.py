@@ -70,6 +70,15 @@ NEED_TO_KNOW_PARTNER_FIELDS = {
     "loyalty_tier_history_count",
     "loyalty_points_shortfall",
     "consent_ids",
+    "care_last_touch_id",
+    "care_last_touch_date",
+    "care_last_touch_campaign_id",
+    "care_next_touch_id",
+    "care_next_touch_date",
+    "care_next_touch_campaign_id",
+    "open_complaint_count",
+    "open_complaint_sla_status",
+    "open_complaint_deadline",
 }
 CARE_USER_PARTNER_FIELDS = EMPLOYEE_PARTNER_FIELDS | NEED_TO_KNOW_PARTNER_FIELDS
 MANAGER_PARTNER_FIELDS = CARE_USER_PARTNER_FIELDS | {"privacy_legal_hold"}
