@@ -106,6 +106,7 @@ def run_install(db, args):
     odoo_bin = os.path.join(os.environ["ODOO_SRC"], "odoo-bin")
     cmd = [sys.executable, odoo_bin, "-c", os.environ["CRM_CARE_ODOO_CONF"], "-d", db, "-i", args.addons,
            "--stop-after-init", "--log-level=info", "--logfile", logfile]
+    open(logfile, "w").close()  # noqa: SIM115 - odoo-bin appends to its log file
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
     install = time.perf_counter() - start
