@@ -14,6 +14,7 @@ The target (issue 14): installation + first stages + first tiers + next birthday
 """
 
 import argparse
+import logging
 import os
 import re
 import subprocess
@@ -40,6 +41,7 @@ def parse_args():
     parser.add_argument("--load-only", action="store_true", help="only build and load the base database")
     parser.add_argument("--keep", action="store_true", help="keep the installed database after the run")
     parser.add_argument("--addons", default=ADDONS)
+    parser.add_argument("--sql-log", help="log every SQL statement of the first runs, with its duration, here")
     return parser.parse_args()
 
 
@@ -112,16 +114,21 @@ def run_install(db, args):
     install = time.perf_counter() - start
     log(f"  odoo-bin -i {args.addons} --stop-after-init: {install:.1f} s (log: {logfile})")
     slowest_steps(logfile)
-    first = first_runs(db)
+    first = first_runs(db, args.sql_log)
     total = install + sum(first.values())
     log(f"  -> installation + first runs: {total:.1f} s ({total / 60:.2f} min; target <= 5 min)")
 
 
-def first_runs(db):
+def first_runs(db, sql_log=None):
     """The runs the installation triggers, timed: each cron's method called to its end (as the cron does it
     over several slices of its time budget, committing chunk by chunk)."""
     timings = {}
     reg = registry(db)
+    if sql_log:
+        handler = logging.FileHandler(sql_log, mode="w")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logging.getLogger("odoo.sql_db").addHandler(handler)
+        logging.getLogger("odoo.sql_db").setLevel(logging.DEBUG)
     with reg.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         jobs = [

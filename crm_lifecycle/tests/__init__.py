@@ -44,3 +44,4 @@ from . import test_voice_reports
 from . import test_voice_survey_http
 from . import test_voice_merge
 from . import test_lifecycle_lock_defaults
+from . import test_install_large_database

@@ -29,3 +29,4 @@ from . import test_loyalty_run_tier_retired
 from . import test_readme_benefits
 from . import test_readme_demo
 from . import test_readme_companies
+from . import test_install_large_database
