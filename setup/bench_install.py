@@ -129,6 +129,7 @@ def first_runs(db, sql_log=None):
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logging.getLogger("odoo.sql_db").addHandler(handler)
         logging.getLogger("odoo.sql_db").setLevel(logging.DEBUG)
+        logging.getLogger("odoo.sql_db").propagate = False
     with reg.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         jobs = [
