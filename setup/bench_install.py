@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from bench_common import db_exists, load_customers_and_orders, log, registry  # noqa: E402
 
 import odoo  # noqa: E402
+import odoo.sql_db  # noqa: E402
 
 ADDONS = "crm_lifecycle,crm_loyalty,crm_complaints"
 LOADED = "crm-care-bench-install-loaded"

@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from bench_common import db_exists, log, registry  # noqa: E402
 
 import odoo  # noqa: E402
+import odoo.sql_db  # noqa: E402
 from odoo.tools import SQL  # noqa: E402
 
 PREPARED = "crm-care-bench-night-prepared"
