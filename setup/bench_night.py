@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 sys.path.insert(0, os.path.dirname(__file__))
 
 from bench_common import db_exists, log, registry  # noqa: E402
+from freezegun import freeze_time  # noqa: E402
 
 import odoo  # noqa: E402
 import odoo.sql_db  # noqa: E402
@@ -71,6 +72,8 @@ def copy_db(source, target):
 
 
 def prepare(args, night):
+    """The installed bench database after its first full night (today): tiers, cards, campaigns, segments
+    and the expiry catch-up done, so that the measured night (tomorrow) is an ordinary one."""
     if args.reuse and db_exists(night) and psql_value(
         night, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
     ) == PREPARED:
@@ -82,41 +85,53 @@ def prepare(args, night):
                  f"--orders {args.orders} --keep first")
     copy_db(source, night)
     from bench_care import setup_campaigns  # noqa: PLC0415 - the care bench's campaigns
-    from bench_loyalty import load_cards_and_history, setup_loyalty  # noqa: PLC0415
+    from bench_loyalty import load_cards_and_history, reset_loyalty, setup_loyalty  # noqa: PLC0415
 
     started = time.perf_counter()
     with registry(night).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         env.company.partner_id.tz = "UTC"
+        today = env.company._get_lifecycle_today()[0]
         program = setup_loyalty(env)
         env.flush_all()
         cr.execute("SELECT MIN(id), COUNT(*) FROM res_partner WHERE name LIKE 'Bench Customer %'")
         first, count = cr.fetchone()
         lines = load_cards_and_history(
-            cr, program.id, first, count, count * args.history_per_card, 20261130, datetime.now().date()
+            cr, program.id, first, count, count * args.history_per_card, 20261130, today
         )
+        # The tier ladder as if it had been there at installation: the first evaluation again (set-based).
+        reset_loyalty(cr)
+        env.invalidate_all()
+        env["crm.loyalty.run"]._cron_evaluate_tiers()
         cr.execute(
             """UPDATE res_partner p SET loyalty_member_card_id = c.id
-                 FROM loyalty_card c WHERE c.partner_id = p.id AND c.program_id = %s""",
+                 FROM loyalty_card c
+                WHERE c.partner_id = p.id AND c.program_id = %s AND p.loyalty_member_card_id IS NULL""",
             [program.id],
         )
-        # Birthdays spread over the year, for the birthday campaigns.
+        # Birthdays spread over the year and addresses, for the care campaigns.
         cr.execute(
-            """UPDATE res_partner SET birthday = DATE '1950-01-01' + (id * 7919 % 20000),
+            """UPDATE res_partner SET birthday = DATE '1950-01-01' + (id * 7919 %% 20000),
                       email = 'bench' || id || '@example.com', email_normalized = 'bench' || id || '@example.com'
-                WHERE name LIKE 'Bench Customer %'"""
+                WHERE name LIKE 'Bench Customer %%'"""
         )
         env.invalidate_all()
-        env["res.partner"]._care_roll_next_birthdays(env.company._get_lifecycle_today()[0])
-        setup_campaigns(env)
+        env["res.partner"]._care_roll_next_birthdays(today)
+        campaigns = setup_campaigns(env)
+        # A periodic campaign's first period reaches its whole segment at once: not an ordinary night.
+        campaigns.filtered(lambda c: c.kind == "periodic").active = False
         env["crm.segment"].create({"name": "Bench at risk", "domain": "[('lifecycle_stage_id.code', '=', 'at_risk')]"})
+        # Tonight's jobs, done: segments refreshed, campaigns planned up to today, points expired up to today.
+        env["crm.segment"]._cron_refresh_segments()
+        campaigns.write({"date_last_planned": today})
+        env["loyalty.card"]._cron_expire_loyalty_points()
         cr.commit()
     odoo.sql_db.close_db(night)
     subprocess.run(["psql", "-X", "-q", "-d", night, "-c", "VACUUM ANALYZE"], check=True)
     subprocess.run(["psql", "-X", "-q", "-d", "postgres", "-c", f"COMMENT ON DATABASE {night} IS '{PREPARED}'"],
                    check=True)
-    log(f"  prepared {night}: {count:,} cards, {lines:,} history lines, campaigns, segments "
-        f"in {time.perf_counter() - started:.0f} s")
+    log(f"  prepared {night} (first night done today): {count:,} cards, {lines:,} history lines, tiers, "
+        f"campaigns, segments in {time.perf_counter() - started:.0f} s")
 
 
 def _status_kib(field):
@@ -143,11 +158,14 @@ def inprocess(night):
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             env["res.partner"].search_count([])  # the registry and caches warm, as in a cron worker
             log(f"  process resident memory before the night: {_status_kib('VmRSS') / 1024:.0f} MiB")
+            tomorrow = env.company._get_lifecycle_today()[0] + timedelta(days=1)
+            log(f"  the night of {tomorrow} (the day after the prepared first night)")
             for label, __, (model, method) in JOBS:
                 env.invalidate_all()
                 _reset_peak()
                 start = time.perf_counter()
-                getattr(env[model], method)()
+                with freeze_time(datetime.combine(tomorrow, datetime.min.time()) + timedelta(hours=1), tick=True):
+                    getattr(env[model], method)()
                 cr.commit()
                 elapsed = time.perf_counter() - start
                 peak = _status_kib("VmHWM") / 1024
@@ -195,6 +213,9 @@ def server_night(night, threads, timeout):
         "--http-port", port, "--gevent-port", str(int(port) + 1000), "--limit-time-real-cron", "0",
         "--log-level", "info", "--logfile", logfile,
     ]
+    # The night after the prepared one: the server's clock one day ahead (libfaketime; PostgreSQL's own
+    # clock is not moved, the jobs compute their day in Python).
+    cmd = ["faketime", "-f", "+1d", *cmd]
     start = time.time()
     server = subprocess.Popen(cmd, start_new_session=True)  # noqa: S603
     ids = tuple(crons)
@@ -246,19 +267,21 @@ def report_server_log(logfile, crons):
 
 
 def checks(db):
-    """Nothing done twice: one finished run per job and day, one expiry line per card and day, touches once."""
+    """Nothing done twice: one finished run per job and day, one expiry line per card and date, touches once
+    (their unique key)."""
     queries = {
-        "lifecycle runs finished today": "SELECT COUNT(*) FROM crm_lifecycle_run WHERE date_start::date = CURRENT_DATE AND state = 'done'",
-        "lifecycle runs abandoned/cancelled": "SELECT COUNT(*) FROM crm_lifecycle_run WHERE state = 'cancel'",
-        "tier runs finished today": "SELECT COUNT(*) FROM crm_loyalty_run WHERE date_start::date = CURRENT_DATE AND state = 'done'",
-        "cards expired twice the same day": """SELECT COUNT(*) FROM (SELECT card_id FROM loyalty_history
-              WHERE crm_loyalty_expiry_date IS NOT NULL AND create_date::date = CURRENT_DATE
+        "lifecycle runs done per date (last 2)": "SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT date d, COUNT(*) n FROM crm_lifecycle_run WHERE state = 'done' GROUP BY date ORDER BY date DESC LIMIT 2) r",
+        "lifecycle runs cancelled": "SELECT COUNT(*) FROM crm_lifecycle_run WHERE state = 'cancel'",
+        "tier runs done per date (last 2)": "SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT date d, COUNT(*) n FROM crm_loyalty_run WHERE state = 'done' GROUP BY date ORDER BY date DESC LIMIT 2) r",
+        "cards with two expiry lines for one date": """SELECT COUNT(*) FROM (SELECT card_id FROM loyalty_history
+              WHERE crm_loyalty_expiry_date IS NOT NULL
               GROUP BY card_id, crm_loyalty_expiry_date HAVING COUNT(*) > 1) d""",
-        "cards expired today": """SELECT COUNT(DISTINCT card_id) FROM loyalty_history
-              WHERE crm_loyalty_expiry_date IS NOT NULL AND create_date::date = CURRENT_DATE""",
-        "touches done / skipped": "SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, COUNT(*) n FROM crm_care_touch GROUP BY state) s",
-        "mail.mail queued": "SELECT COUNT(*) FROM mail_mail",
-        "segment refreshed today": "SELECT COUNT(*) FROM crm_segment WHERE date_refreshed::date = CURRENT_DATE",
+        "expiry lines per creation day (last 2)": """SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT create_date::date d, COUNT(*) n
+              FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 2) r""",
+        "touches by state": "SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, COUNT(*) n FROM crm_care_touch GROUP BY state) s",
+        "touches planned for the night's date": "SELECT COUNT(*) FROM crm_care_touch WHERE date_planned = (SELECT MAX(date_planned) FROM crm_care_touch)",
+        "emails queued (mail.mail)": "SELECT COUNT(*) FROM mail_mail",
+        "segments by refresh day": "SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT date_refreshed::date d, COUNT(*) n FROM crm_segment GROUP BY 1) r",
     }
     for label, query in queries.items():
         try:
