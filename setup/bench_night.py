@@ -111,9 +111,9 @@ def prepare(args, night):
         )
         # Birthdays spread over the year and addresses, for the care campaigns.
         cr.execute(
-            """UPDATE res_partner SET birthday = DATE '1950-01-01' + (id * 7919 %% 20000),
+            """UPDATE res_partner SET birthday = DATE '1950-01-01' + (id * 7919 % 20000),
                       email = 'bench' || id || '@example.com', email_normalized = 'bench' || id || '@example.com'
-                WHERE name LIKE 'Bench Customer %%'"""
+                WHERE name LIKE 'Bench Customer %'"""
         )
         env.invalidate_all()
         env["res.partner"]._care_roll_next_birthdays(today)
