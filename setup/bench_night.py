@@ -250,17 +250,22 @@ def report_server_log(logfile, crons):
     pattern = re.compile(r"^\S+ \S+ (\d+) INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job '([^']+)' \((\d+)\) "
                          r"(starting|[\w.]+ \(#loop.*duration ([\d.]+)s\))")
     slices = {}
+    moments = []
     with open(logfile, encoding="utf-8", errors="replace") as handle:
         for line in handle:
             match = pattern.match(line)
             if not match or int(match.group(3)) not in crons:
                 continue
+            moments.append(datetime.strptime(line[:19], "%Y-%m-%d %H:%M:%S"))
             pid, job_id = match.group(1), int(match.group(3))
             if match.group(5):
                 entry = slices.setdefault(crons[job_id], {"pids": set(), "slices": 0, "seconds": 0.0})
                 entry["pids"].add(pid)
                 entry["slices"] += 1
                 entry["seconds"] += float(match.group(5))
+    if moments:
+        log(f"    from the first job's start to the last job's end: {(max(moments) - min(moments)).total_seconds():.0f} s "
+            f"(the rest is the server's start and the cron worker's first wake-up)")
     for label, entry in slices.items():
         log(f"    {label}: {entry['slices']} slice(s), {entry['seconds']:.1f} s, cron worker pid(s) "
             f"{', '.join(sorted(entry['pids']))}")
