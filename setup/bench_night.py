@@ -248,7 +248,7 @@ def server_night(night, threads, timeout):
 def report_server_log(logfile, crons):
     """Which process ran which job, how many slices (Odoo runs a job in slices of its time budget)."""
     pattern = re.compile(r"^\S+ \S+ (\d+) INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job '([^']+)' \((\d+)\) "
-                         r"(starting|[\w.]+ \(#loop.*duration ([\d.]+)s\))")
+                         r"(starting|[\w. ]+? \(#loop.*duration ([\d.]+)s\))")
     slices = {}
     moments = []
     with open(logfile, encoding="utf-8", errors="replace") as handle:
