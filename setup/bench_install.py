@@ -48,8 +48,15 @@ def parse_args():
 
 def db_comment(name):
     out = subprocess.run(
-        ["psql", "-X", "-At", "-d", name, "-c", "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-         "WHERE datname = current_database()"],
+        [
+            "psql",
+            "-X",
+            "-At",
+            "-d",
+            name,
+            "-c",
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()",
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -68,8 +75,10 @@ def build_base(name, args):
     with registry(name).cursor() as cr:
         # Required columns of installed Odoo modules the loader does not fill (sale_stock's shipping policy):
         # their field default, as a column default for the time of the COPY.
-        cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'sale_order' "
-                   "AND column_name = 'picking_policy'")
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'sale_order' "
+            "AND column_name = 'picking_policy'"
+        )
         policy = bool(cr.rowcount)
         if policy:
             cr.execute("ALTER TABLE sale_order ALTER COLUMN picking_policy SET DEFAULT 'direct'")
@@ -79,8 +88,9 @@ def build_base(name, args):
         cr.commit()
     odoo.sql_db.close_db(name)
     subprocess.run(["psql", "-X", "-q", "-d", name, "-c", "VACUUM ANALYZE"], check=True)
-    subprocess.run(["psql", "-X", "-q", "-d", "postgres", "-c", f"COMMENT ON DATABASE {name} IS '{LOADED}'"],
-                   check=True)
+    subprocess.run(
+        ["psql", "-X", "-q", "-d", "postgres", "-c", f"COMMENT ON DATABASE {name} IS '{LOADED}'"], check=True
+    )
     log(f"  loaded {partners:,} partners and {orders:,} orders in {time.perf_counter() - start:.1f} s")
 
 
@@ -107,8 +117,20 @@ def run_install(db, args):
     os.makedirs(logdir, exist_ok=True)
     logfile = os.path.join(logdir, f"{db}-install.log")
     odoo_bin = os.path.join(os.environ["ODOO_SRC"], "odoo-bin")
-    cmd = [sys.executable, odoo_bin, "-c", os.environ["CRM_CARE_ODOO_CONF"], "-d", db, "-i", args.addons,
-           "--stop-after-init", "--log-level=info", "--logfile", logfile]
+    cmd = [
+        sys.executable,
+        odoo_bin,
+        "-c",
+        os.environ["CRM_CARE_ODOO_CONF"],
+        "-d",
+        db,
+        "-i",
+        args.addons,
+        "--stop-after-init",
+        "--log-level=info",
+        "--logfile",
+        logfile,
+    ]
     open(logfile, "w").close()  # noqa: SIM115 - odoo-bin appends to its log file
     start = time.perf_counter()
     subprocess.run(cmd, check=True)

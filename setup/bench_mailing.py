@@ -135,9 +135,7 @@ def run_care(env, campaign, ids, profile=None):
         env["crm.care.touch"]._execute_due(env.company, DAY)
     env.cr.commit()
     elapsed = time.perf_counter() - started
-    states = dict(
-        env.execute_query(SQL("SELECT COALESCE(reason, state), COUNT(*) FROM crm_care_touch GROUP BY 1"))
-    )
+    states = dict(env.execute_query(SQL("SELECT COALESCE(reason, state), COUNT(*) FROM crm_care_touch GROUP BY 1")))
     return elapsed, queued(env), states
 
 
@@ -161,9 +159,7 @@ def run_mass_mailing(env, template, ids):
     elapsed = time.perf_counter() - started
     traces = dict(
         env.execute_query(
-            SQL(
-                "SELECT trace_status, COUNT(*) FROM mailing_trace WHERE mass_mailing_id = %s GROUP BY 1", mailing.id
-            )
+            SQL("SELECT trace_status, COUNT(*) FROM mailing_trace WHERE mass_mailing_id = %s GROUP BY 1", mailing.id)
         )
     )
     return elapsed, queued(env), traces
@@ -202,8 +198,10 @@ def main():
                 reset_queue(env)
                 elapsed, mails, traces = run_mass_mailing(env, template, ids)
                 odoo_times.append(elapsed / max(mails, 1) * 1000)
-                log(f"  round {index + 1} Odoo Email Marketing: {elapsed:.1f} s, {mails:,} mail.mail queued, "
-                    f"traces {traces}")
+                log(
+                    f"  round {index + 1} Odoo Email Marketing: {elapsed:.1f} s, {mails:,} mail.mail queued, "
+                    f"traces {traces}"
+                )
         reset_queue(env)
         ratio = median(care) / median(odoo_times)
         log(

@@ -74,15 +74,22 @@ def copy_db(source, target):
 def prepare(args, night):
     """The installed bench database after its first full night (today): tiers, cards, campaigns, segments
     and the expiry catch-up done, so that the measured night (tomorrow) is an ordinary one."""
-    if args.reuse and db_exists(night) and psql_value(
-        night, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
-    ) == PREPARED:
+    if (
+        args.reuse
+        and db_exists(night)
+        and psql_value(
+            night, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        == PREPARED
+    ):
         log(f"  night database {night} kept (--reuse)")
         return
     source = f"crm_care_bench_install_{args.customers}_{args.orders}"
     if not db_exists(source):
-        sys.exit(f"{source} is missing: run setup/bench install --customers {args.customers} "
-                 f"--orders {args.orders} --keep first")
+        sys.exit(
+            f"{source} is missing: run setup/bench install --customers {args.customers} "
+            f"--orders {args.orders} --keep first"
+        )
     copy_db(source, night)
     from bench_care import setup_campaigns  # noqa: PLC0415 - the care bench's campaigns
     from bench_loyalty import load_cards_and_history, reset_loyalty, setup_loyalty  # noqa: PLC0415
@@ -96,9 +103,7 @@ def prepare(args, night):
         env.flush_all()
         cr.execute("SELECT MIN(id), COUNT(*) FROM res_partner WHERE name LIKE 'Bench Customer %'")
         first, count = cr.fetchone()
-        lines = load_cards_and_history(
-            cr, program.id, first, count, count * args.history_per_card, 20261130, today
-        )
+        lines = load_cards_and_history(cr, program.id, first, count, count * args.history_per_card, 20261130, today)
         # The tier ladder as if it had been there at installation: the first evaluation again (set-based).
         reset_loyalty(cr)
         env.invalidate_all()
@@ -128,10 +133,13 @@ def prepare(args, night):
         cr.commit()
     odoo.sql_db.close_db(night)
     subprocess.run(["psql", "-X", "-q", "-d", night, "-c", "VACUUM ANALYZE"], check=True)
-    subprocess.run(["psql", "-X", "-q", "-d", "postgres", "-c", f"COMMENT ON DATABASE {night} IS '{PREPARED}'"],
-                   check=True)
-    log(f"  prepared {night} (first night done today): {count:,} cards, {lines:,} history lines, tiers, "
-        f"campaigns, segments in {time.perf_counter() - started:.0f} s")
+    subprocess.run(
+        ["psql", "-X", "-q", "-d", "postgres", "-c", f"COMMENT ON DATABASE {night} IS '{PREPARED}'"], check=True
+    )
+    log(
+        f"  prepared {night} (first night done today): {count:,} cards, {lines:,} history lines, tiers, "
+        f"campaigns, segments in {time.perf_counter() - started:.0f} s"
+    )
 
 
 def _status_kib(field):
@@ -170,11 +178,15 @@ def inprocess(night):
                 elapsed = time.perf_counter() - start
                 peak = _status_kib("VmHWM") / 1024
                 results.append((label, elapsed, peak))
-                log(f"  {label}: {elapsed:.1f} s, peak resident memory {peak:.0f} MiB (resident now "
-                    f"{_status_kib('VmRSS') / 1024:.0f} MiB, virtual now {_status_kib('VmSize') / 1024:.0f} MiB)")
-        log(f"  -> serial night in one process: {sum(r[1] for r in results):.1f} s; highest peak "
+                log(
+                    f"  {label}: {elapsed:.1f} s, peak resident memory {peak:.0f} MiB (resident now "
+                    f"{_status_kib('VmRSS') / 1024:.0f} MiB, virtual now {_status_kib('VmSize') / 1024:.0f} MiB)"
+                )
+        log(
+            f"  -> serial night in one process: {sum(r[1] for r in results):.1f} s; highest peak "
             f"{max(r[2] for r in results):.0f} MiB (target <= 1024 MiB per job); peak virtual size of the "
-            f"process {_status_kib('VmPeak') / 1024:.0f} MiB (what Odoo's limit_memory_soft compares)")
+            f"process {_status_kib('VmPeak') / 1024:.0f} MiB (what Odoo's limit_memory_soft compares)"
+        )
     finally:
         odoo.sql_db.close_db(scratch)
         subprocess.run(["dropdb", "--if-exists", "--force", scratch], check=True)
@@ -208,10 +220,28 @@ def server_night(night, threads, timeout):
     open(logfile, "w").close()  # noqa: SIM115
     port = str(int(os.environ.get("CRM_CARE_TEST_HTTP_PORT", "18208")) + 100 + threads)
     cmd = [
-        sys.executable, os.path.join(os.environ["ODOO_SRC"], "odoo-bin"), "-c", os.environ["CRM_CARE_ODOO_CONF"],
-        "-d", scratch, "--db-filter", f"^{scratch}$", "--workers", "2", "--max-cron-threads", str(threads),
-        "--http-port", port, "--gevent-port", str(int(port) + 1000), "--limit-time-real-cron", "0",
-        "--log-level", "info", "--logfile", logfile,
+        sys.executable,
+        os.path.join(os.environ["ODOO_SRC"], "odoo-bin"),
+        "-c",
+        os.environ["CRM_CARE_ODOO_CONF"],
+        "-d",
+        scratch,
+        "--db-filter",
+        f"^{scratch}$",
+        "--workers",
+        "2",
+        "--max-cron-threads",
+        str(threads),
+        "--http-port",
+        port,
+        "--gevent-port",
+        str(int(port) + 1000),
+        "--limit-time-real-cron",
+        "0",
+        "--log-level",
+        "info",
+        "--logfile",
+        logfile,
     ]
     # The night after the prepared one: the server's clock one day ahead (libfaketime; PostgreSQL's own
     # clock is not moved, the jobs compute their day in Python).
@@ -237,8 +267,10 @@ def server_night(night, threads, timeout):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     wall = (finished_at or time.time()) - start
-    log(f"  --max-cron-threads {threads}: whole night {wall:.1f} s"
-        f"{'' if finished_at else ' (NOT finished before the timeout)'} (log {logfile})")
+    log(
+        f"  --max-cron-threads {threads}: whole night {wall:.1f} s"
+        f"{'' if finished_at else ' (NOT finished before the timeout)'} (log {logfile})"
+    )
     report_server_log(logfile, crons)
     checks(scratch)
     subprocess.run(["dropdb", "--if-exists", "--force", scratch], check=True)
@@ -247,8 +279,10 @@ def server_night(night, threads, timeout):
 
 def report_server_log(logfile, crons):
     """Which process ran which job, how many slices (Odoo runs a job in slices of its time budget)."""
-    pattern = re.compile(r"^\S+ \S+ (\d+) INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job '([^']+)' \((\d+)\) "
-                         r"(starting|[\w. ]+? \(#loop.*duration ([\d.]+)s\))")
+    pattern = re.compile(
+        r"^\S+ \S+ (\d+) INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job '([^']+)' \((\d+)\) "
+        r"(starting|[\w. ]+? \(#loop.*duration ([\d.]+)s\))"
+    )
     slices = {}
     moments = []
     with open(logfile, encoding="utf-8", errors="replace") as handle:
@@ -264,29 +298,44 @@ def report_server_log(logfile, crons):
                 entry["slices"] += 1
                 entry["seconds"] += float(match.group(5))
     if moments:
-        log(f"    from the first job's start to the last job's end: {(max(moments) - min(moments)).total_seconds():.0f} s "
-            f"(the rest is the server's start and the cron worker's first wake-up)")
+        log(
+            f"    from the first job's start to the last job's end: "
+            f"{(max(moments) - min(moments)).total_seconds():.0f} s "
+            f"(the rest is the server's start and the cron worker's first wake-up)"
+        )
     for label, entry in slices.items():
-        log(f"    {label}: {entry['slices']} slice(s), {entry['seconds']:.1f} s, cron worker pid(s) "
-            f"{', '.join(sorted(entry['pids']))}")
+        log(
+            f"    {label}: {entry['slices']} slice(s), {entry['seconds']:.1f} s, cron worker pid(s) "
+            f"{', '.join(sorted(entry['pids']))}"
+        )
 
 
 def checks(db):
     """Nothing done twice: one finished run per job and day, one expiry line per card and date, touches once
     (their unique key)."""
+    last_two = "SELECT string_agg(d || ': ' || n, ', ') FROM ({} ORDER BY 1 DESC LIMIT 2) r"
     queries = {
-        "lifecycle runs done per date (last 2)": "SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT date d, COUNT(*) n FROM crm_lifecycle_run WHERE state = 'done' GROUP BY date ORDER BY date DESC LIMIT 2) r",
+        "lifecycle runs done per date (last 2)": last_two.format(
+            "SELECT date d, COUNT(*) n FROM crm_lifecycle_run WHERE state = 'done' GROUP BY date"
+        ),
         "lifecycle runs cancelled": "SELECT COUNT(*) FROM crm_lifecycle_run WHERE state = 'cancel'",
-        "tier runs done per date (last 2)": "SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT date d, COUNT(*) n FROM crm_loyalty_run WHERE state = 'done' GROUP BY date ORDER BY date DESC LIMIT 2) r",
+        "tier runs done per date (last 2)": last_two.format(
+            "SELECT date d, COUNT(*) n FROM crm_loyalty_run WHERE state = 'done' GROUP BY date"
+        ),
         "cards with two expiry lines for one date": """SELECT COUNT(*) FROM (SELECT card_id FROM loyalty_history
               WHERE crm_loyalty_expiry_date IS NOT NULL
               GROUP BY card_id, crm_loyalty_expiry_date HAVING COUNT(*) > 1) d""",
-        "expiry lines per creation day (last 2)": """SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT create_date::date d, COUNT(*) n
-              FROM loyalty_history WHERE crm_loyalty_expiry_date IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 2) r""",
-        "touches by state": "SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, COUNT(*) n FROM crm_care_touch GROUP BY state) s",
-        "touches planned for the night's date": "SELECT COUNT(*) FROM crm_care_touch WHERE date_planned = (SELECT MAX(date_planned) FROM crm_care_touch)",
+        "expiry lines per creation day (last 2)": last_two.format(
+            """SELECT create_date::date d, COUNT(*) n FROM loyalty_history
+                WHERE crm_loyalty_expiry_date IS NOT NULL GROUP BY 1"""
+        ),
+        "touches by state": """SELECT string_agg(state || ' ' || n, ', ')
+              FROM (SELECT state, COUNT(*) n FROM crm_care_touch GROUP BY state) s""",
+        "touches planned for the night's date": """SELECT COUNT(*) FROM crm_care_touch
+              WHERE date_planned = (SELECT MAX(date_planned) FROM crm_care_touch)""",
         "emails queued (mail.mail)": "SELECT COUNT(*) FROM mail_mail",
-        "segments by refresh day": "SELECT string_agg(d || ': ' || n, ', ') FROM (SELECT date_refreshed::date d, COUNT(*) n FROM crm_segment GROUP BY 1) r",
+        "segments by refresh day": """SELECT string_agg(d || ': ' || n, ', ')
+              FROM (SELECT date_refreshed::date d, COUNT(*) n FROM crm_segment GROUP BY 1) r""",
     }
     for label, query in queries.items():
         try:
@@ -305,8 +354,7 @@ def main():
     if args.server:
         walls = {int(t): server_night(night, int(t), args.timeout) for t in args.threads.split(",")}
         if 1 in walls and 2 in walls:
-            log(f"  -> night on one cron thread {walls[1]:.1f} s, on two {walls[2]:.1f} s: "
-                f"{walls[1] / walls[2]:.2f}x")
+            log(f"  -> night on one cron thread {walls[1]:.1f} s, on two {walls[2]:.1f} s: {walls[1] / walls[2]:.2f}x")
 
 
 if __name__ == "__main__":

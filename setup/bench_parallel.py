@@ -68,9 +68,12 @@ def main():
                 cr.execute(SQL("EXPLAIN (ANALYZE, FORMAT JSON) SELECT COUNT(*) FROM (%s) q", query))
                 plan = cr.fetchone()[0]
                 launched = _launched(plan[0]["Plan"])
-                log(f"  {label}, max_parallel_workers_per_gather = {value}: "
-                    f"{' / '.join(f'{t:.2f}' for t in times[value])} s -> median {statistics.median(times[value]):.2f} s "
-                    f"({rows:,} rows; workers launched in the plan: {launched})")
+                log(
+                    f"  {label}, max_parallel_workers_per_gather = {value}: "
+                    f"{' / '.join(f'{t:.2f}' for t in times[value])} s -> "
+                    f"median {statistics.median(times[value]):.2f} s "
+                    f"({rows:,} rows; workers launched in the plan: {launched})"
+                )
             if len(workers) == 2:
                 first, second = (statistics.median(times[value]) for value in workers)
                 log(f"  -> {label}: {first / second:.2f}x faster with {workers[1]} workers per gather")

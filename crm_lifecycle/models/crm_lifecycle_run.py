@@ -501,9 +501,7 @@ class CrmLifecycleRun(models.Model):
                 assign=_assignments(partner_columns, "l"),
                 no_stage=no_stage,
             )
-            differs = SQL(
-                "%s OR (%s AND l.stage_id IS NOT NULL)", _differs(partner_columns, "p", "l"), no_stage
-            )
+            differs = SQL("%s OR (%s AND l.stage_id IS NOT NULL)", _differs(partner_columns, "p", "l"), no_stage)
         else:
             assign = _assignments(partner_columns, "l")
             differs = _differs(partner_columns, "p", "l")
