@@ -56,6 +56,7 @@ def parse_args():
     parser.add_argument("--threads", default="1,2", help="cron threads to measure with --server")
     parser.add_argument("--history-per-card", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait for a server night")
+    parser.add_argument("--keep", action="store_true", help="keep the server nights' databases")
     return parser.parse_args()
 
 
@@ -210,7 +211,7 @@ def _make_due(db):
         return {cron.id: label for (label, __, __), cron in zip(JOBS, ours, strict=True)}
 
 
-def server_night(night, threads, timeout):
+def server_night(night, threads, timeout, keep=False):
     scratch = f"{night}_t{threads}"
     copy_db(night, scratch)
     crons = _make_due(scratch)
@@ -253,11 +254,13 @@ def server_night(night, threads, timeout):
     try:
         while time.time() - start < timeout:
             time.sleep(3)
-            # A job is finished when it ran since the start and is rescheduled for its next day.
+            # A job is finished when it is rescheduled for its next day: the server's clock is one day ahead,
+            # so "as soon as possible" (a job partially done) is a day ahead of PostgreSQL's clock, and the
+            # next day two.
             done = psql_value(
                 scratch,
                 f"SELECT COUNT(*) FROM ir_cron WHERE id IN {ids} AND lastcall IS NOT NULL "  # noqa: S608
-                f"AND nextcall > NOW() AT TIME ZONE 'UTC' + INTERVAL '1 hour' "
+                f"AND nextcall > NOW() AT TIME ZONE 'UTC' + INTERVAL '36 hours' "
                 f"AND NOT EXISTS (SELECT 1 FROM ir_cron_trigger t WHERE t.cron_id = ir_cron.id)",
             )
             if int(done) == len(ids):
@@ -273,7 +276,8 @@ def server_night(night, threads, timeout):
     )
     report_server_log(logfile, crons)
     checks(scratch)
-    subprocess.run(["dropdb", "--if-exists", "--force", scratch], check=True)
+    if not keep:
+        subprocess.run(["dropdb", "--if-exists", "--force", scratch], check=True)
     return wall
 
 
@@ -352,7 +356,7 @@ def main():
     if args.inprocess:
         inprocess(night)
     if args.server:
-        walls = {int(t): server_night(night, int(t), args.timeout) for t in args.threads.split(",")}
+        walls = {int(t): server_night(night, int(t), args.timeout, args.keep) for t in args.threads.split(",")}
         if 1 in walls and 2 in walls:
             log(f"  -> night on one cron thread {walls[1]:.1f} s, on two {walls[2]:.1f} s: {walls[1] / walls[2]:.2f}x")
 
