@@ -254,13 +254,12 @@ def server_night(night, threads, timeout, keep=False):
     try:
         while time.time() - start < timeout:
             time.sleep(3)
-            # A job is finished when it is rescheduled for its next day: the server's clock is one day ahead,
-            # so "as soon as possible" (a job partially done) is a day ahead of PostgreSQL's clock, and the
-            # next day two.
+            # A job is finished when it is rescheduled for its next day (Odoo reschedules with the database's
+            # clock; a job partially done is due again at once).
             done = psql_value(
                 scratch,
                 f"SELECT COUNT(*) FROM ir_cron WHERE id IN {ids} AND lastcall IS NOT NULL "  # noqa: S608
-                f"AND nextcall > NOW() AT TIME ZONE 'UTC' + INTERVAL '36 hours' "
+                f"AND nextcall > NOW() AT TIME ZONE 'UTC' + INTERVAL '12 hours' "
                 f"AND NOT EXISTS (SELECT 1 FROM ir_cron_trigger t WHERE t.cron_id = ir_cron.id)",
             )
             if int(done) == len(ids):
