@@ -57,6 +57,9 @@ def parse_args():
     parser.add_argument("--history-per-card", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait for a server night")
     parser.add_argument("--keep", action="store_true", help="keep the server nights' databases")
+    parser.add_argument(
+        "--resume-prepare", action="store_true", help="go on with a preparation interrupted after the first tiers"
+    )
     return parser.parse_args()
 
 
@@ -91,7 +94,9 @@ def prepare(args, night):
             f"{source} is missing: run setup/bench install --customers {args.customers} "
             f"--orders {args.orders} --keep first"
         )
-    copy_db(source, night)
+    resume = args.resume_prepare and db_exists(night)
+    if not resume:
+        copy_db(source, night)
     from bench_care import setup_campaigns  # noqa: PLC0415 - the care bench's campaigns
     from bench_loyalty import load_cards_and_history, reset_loyalty, setup_loyalty  # noqa: PLC0415
 
@@ -100,15 +105,19 @@ def prepare(args, night):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         env.company.partner_id.tz = "UTC"
         today = env.company._get_lifecycle_today()[0]
-        program = setup_loyalty(env)
-        env.flush_all()
         cr.execute("SELECT MIN(id), COUNT(*) FROM res_partner WHERE name LIKE 'Bench Customer %'")
         first, count = cr.fetchone()
-        lines = load_cards_and_history(cr, program.id, first, count, count * args.history_per_card, 20261130, today)
-        # The tier ladder as if it had been there at installation: the first evaluation again (set-based).
-        reset_loyalty(cr)
-        env.invalidate_all()
-        env["crm.loyalty.run"]._cron_evaluate_tiers()
+        if resume:  # cards, history and first tiers were committed by the interrupted preparation
+            program = env.company.loyalty_program_id
+            lines = env["loyalty.history"].search_count([])
+        else:
+            program = setup_loyalty(env)
+            env.flush_all()
+            lines = load_cards_and_history(cr, program.id, first, count, count * args.history_per_card, 20261130, today)
+            # The tier ladder as if it had been there at installation: the first evaluation again (set-based).
+            reset_loyalty(cr)
+            env.invalidate_all()
+            env["crm.loyalty.run"]._cron_evaluate_tiers()
         cr.execute(
             """UPDATE res_partner p SET loyalty_member_card_id = c.id
                  FROM loyalty_card c
@@ -117,7 +126,7 @@ def prepare(args, night):
         )
         # Birthdays spread over the year and addresses, for the care campaigns.
         cr.execute(
-            """UPDATE res_partner SET birthday = DATE '1950-01-01' + (id * 7919 % 20000),
+            """UPDATE res_partner SET birthday = DATE '1950-01-01' + (id::bigint * 7919 % 20000)::int,
                       email = 'bench' || id || '@example.com', email_normalized = 'bench' || id || '@example.com'
                 WHERE name LIKE 'Bench Customer %'"""
         )
@@ -283,7 +292,7 @@ def server_night(night, threads, timeout, keep=False):
 def report_server_log(logfile, crons):
     """Which process ran which job, how many slices (Odoo runs a job in slices of its time budget)."""
     pattern = re.compile(
-        r"^\S+ \S+ (\d+) INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job '([^']+)' \((\d+)\) "
+        r"^\S+ \S+ (\d+) INFO \S+ odoo\.addons\.base\.models\.ir_cron: Job ['\"](.+?)['\"] \((\d+)\) "
         r"(starting|[\w. ]+? \(#loop.*duration ([\d.]+)s\))"
     )
     slices = {}
