@@ -509,13 +509,13 @@ class CrmLifecycleRun(models.Model):
             SQL(
                 """UPDATE res_partner p
                       SET %(assign)s
-                     FROM crm_lifecycle_run_line l
-                     JOIN res_partner cp ON cp.id = l.partner_id
+                     FROM crm_lifecycle_run_line l %(entity)s
                     WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
                       AND p.commercial_partner_id = l.partner_id
                       AND l.partner_id != ALL(%(stale)s::int[])
                       AND (%(differs)s)""",
                 assign=assign,
+                entity=SQL("JOIN res_partner cp ON cp.id = l.partner_id") if initial else SQL(),
                 run_id=self.id,
                 chunk=chunk,
                 stale=stale,
