@@ -138,6 +138,11 @@ class CrmBatchRunMixin(models.AbstractModel):
         today = self.env.company._get_lifecycle_today()[0]
         for stale in self.search([("state", "=", "apply")]):
             if stale.date == today:
+                # Resumed (the cron runner's next call after the time budget of its call, a time limit or a
+                # crash): Odoo starts every call with a new progress record at 0 remaining, so tell it how many
+                # chunks are left, or it takes the job for fully done after the first chunk of this call and
+                # reschedules it to tomorrow with the run unfinished.
+                self.env["ir.cron"]._commit_progress(remaining=stale._open_chunk_count())
                 return stale
             stale._abandon(self.env._("Not finished on its day; replaced by a newer run."))
         run = self.create({"date": today, "state": "apply"})
@@ -211,9 +216,18 @@ class CrmBatchRunMixin(models.AbstractModel):
                 )
             )
             self.env.cr.execute(SQL("DELETE FROM %s WHERE run_id = %s AND chunk = %s", line_table, self.id, chunk))
-            if not self.env["ir.cron"]._commit_progress(1):
+            if not self.env["ir.cron"]._commit_progress(1) and self._open_chunk_count():
                 return  # out of time: the cron runner calls us again and we resume here
         self._finish()
+
+    def _open_chunk_count(self):
+        """Chunks of this run not applied yet (held by a worker or free). Out of time with none left, the run
+        is finished at once: the cron runner, told that nothing remains, would not call the job again."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL("SELECT COUNT(*) FROM %s WHERE run_id = %s AND NOT done", self._batch_tables()[0], self.id)
+        )
+        return self.env.cr.fetchone()[0]
 
     def _claim_chunk(self):
         """Lock the next chunk nobody holds; None when none is left (or all are held by other workers)."""

@@ -521,24 +521,45 @@ class CrmLifecycleRun(models.Model):
         partner_columns = (*METRIC_COLUMNS, *RFM_COLUMNS)
         self.env["res.partner"].flush_model()
         stale = self._get_stale_partner_ids(chunk, VERSION_COLUMNS)
+        first = 0
+        if initial:
+            # First classification after installation: customers without a stage (and not locked) get theirs
+            # set-based, in the same UPDATE as their values (one new row version per customer, not two),
+            # with a history line but without a chatter message or automation per customer.
+            first = self._insert_first_stage_history(chunk, stale)
+            no_stage = SQL("cp.lifecycle_stage_id IS NULL AND NOT COALESCE(cp.lifecycle_locked, FALSE)")
+            assign = SQL(
+                """%(assign)s,
+                   lifecycle_stage_id = CASE WHEN %(no_stage)s THEN l.stage_id ELSE p.lifecycle_stage_id END,
+                   lifecycle_stage_date = CASE WHEN %(no_stage)s THEN l.stage_date ELSE p.lifecycle_stage_date END""",
+                assign=_assignments(partner_columns, "l"),
+                no_stage=no_stage,
+            )
+            differs = SQL("%s OR (%s AND l.stage_id IS NOT NULL)", _differs(partner_columns, "p", "l"), no_stage)
+        else:
+            assign = _assignments(partner_columns, "l")
+            differs = _differs(partner_columns, "p", "l")
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
                       SET %(assign)s
-                     FROM crm_lifecycle_run_line l
+                     FROM crm_lifecycle_run_line l %(entity)s
                     WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s
                       AND p.commercial_partner_id = l.partner_id
                       AND l.partner_id != ALL(%(stale)s::int[])
                       AND (%(differs)s)""",
-                assign=_assignments(partner_columns, "l"),
+                assign=assign,
+                entity=SQL("JOIN res_partner cp ON cp.id = l.partner_id") if initial else SQL(),
                 run_id=self.id,
                 chunk=chunk,
                 stale=stale,
-                differs=_differs(partner_columns, "p", "l"),
+                differs=differs,
             )
         )
         changed = self.env.cr.rowcount
-        self.env["res.partner"].invalidate_model(list(partner_columns))
+        self.env["res.partner"].invalidate_model(
+            [*partner_columns, "lifecycle_stage_id", "lifecycle_stage_date"] if initial else list(partner_columns)
+        )
         self.env.cr.execute(
             SQL(
                 """SELECT l.partner_id, l.stage_id, l.stage_date, p.lifecycle_stage_id
@@ -554,17 +575,36 @@ class CrmLifecycleRun(models.Model):
             )
         )
         moves = self.env.cr.fetchall()
-        first = []
-        if initial:
-            # First classification after installation: customers without a stage get theirs set-based,
-            # with a history line but without a chatter message or automation per customer.
-            first = [move for move in moves if not move[3]]
-            self.env["res.partner"]._lifecycle_set_stages_sql(first)
-            moves = [move for move in moves if move[3]]
         errors = self.env["res.partner"]._lifecycle_apply_stage_changes(moves, reason="time")
         if stale:
             self.env["res.partner"].browse(stale)._lifecycle_refresh(reason="time")
-        return changed + len(stale), len(moves) - errors + len(first), errors
+        return changed + len(stale), len(moves) - errors + first, errors
+
+    def _insert_first_stage_history(self, chunk, stale):
+        """History lines of the first stages the chunk gives (customers of the chunk without a stage, not
+        locked, but for the `stale` ids), before they are set; return how many."""
+        self.env["crm.lifecycle.history"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO crm_lifecycle_history
+                          (partner_id, to_stage_id, date, reason, user_id, create_uid, create_date, write_uid,
+                           write_date)
+                   SELECT l.partner_id, l.stage_id, l.stage_date, 'time', %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM crm_lifecycle_run_line l
+                     JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.run_id = %(run_id)s AND l.chunk = %(chunk)s AND l.partner_id != ALL(%(stale)s::int[])
+                      AND l.stage_id IS NOT NULL AND p.lifecycle_stage_id IS NULL
+                      AND NOT COALESCE(p.lifecycle_locked, FALSE)""",
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                run_id=self.id,
+                chunk=chunk,
+                stale=stale,
+            )
+        )
+        count = self.env.cr.rowcount
+        self.env["crm.lifecycle.history"].invalidate_model()
+        return count
 
     @api.model
     def _demo_create_history(self):

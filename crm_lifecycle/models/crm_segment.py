@@ -296,5 +296,7 @@ class CrmSegment(models.Model):
                     segment._refresh_members()
             except Exception:  # noqa: BLE001 - a broken segment must not stop the others
                 _logger.exception("Segments: could not refresh segment %s", segment.id)
-            if not self.env["ir.cron"]._commit_progress(1):
-                break
+            # Each segment committed, all of them in this call even past the runner's time budget: a call of
+            # Odoo's cron runner begins again with the first segment, so stopping at the budget (10 s) would
+            # refresh the first segments again and again and never reach the last ones.
+            self.env["ir.cron"]._commit_progress(1)

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from ..tools import schema
 from . import care_dates
 from .crm_lifecycle_run import METRIC_COLUMNS, RFM_COLUMNS, _assignments, _differs
 
@@ -294,15 +295,22 @@ class ResPartner(models.Model):
             partner.lifecycle_currency_id = partner.company_id.currency_id or main_currency
 
     def _auto_init(self):
-        # Fill the new column in one statement instead of computing it partner by partner at installation.
-        if not column_exists(self.env.cr, "res_partner", "lifecycle_currency_id"):
-            create_column(self.env.cr, "res_partner", "lifecycle_currency_id", "int4")
-            self.env.cr.execute(
+        # Fill the new column at installation without computing it partner by partner, and without
+        # rewriting every partner: the main company's currency as the column's initial value (kept in
+        # PostgreSQL's catalog), then only the partners of a company with another currency updated.
+        cr = self.env.cr
+        cr.execute(SQL("SELECT currency_id FROM res_company ORDER BY sequence, id LIMIT 1"))
+        main_currency = cr.fetchone()
+        if main_currency and schema.create_column_filled(
+            cr, "res_partner", "lifecycle_currency_id", "int4", main_currency[0]
+        ):
+            cr.execute(
                 SQL(
                     """UPDATE res_partner p
-                          SET lifecycle_currency_id = COALESCE(
-                              (SELECT currency_id FROM res_company WHERE id = p.company_id),
-                              (SELECT currency_id FROM res_company ORDER BY sequence, id LIMIT 1))"""
+                          SET lifecycle_currency_id = c.currency_id
+                         FROM res_company c
+                        WHERE c.id = p.company_id AND c.currency_id != %s""",
+                    main_currency[0],
                 )
             )
         self._care_init_next_birthday_column()

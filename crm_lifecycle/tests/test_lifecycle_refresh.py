@@ -4,10 +4,11 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.crm_lifecycle.models.crm_lifecycle_run import CrmLifecycleRun
 from odoo.addons.crm_lifecycle.models.res_partner import ResPartner
 
-from .common import LifecycleCase
+from .common import LifecycleCase, frozen
 
 
 @tagged("post_install", "-at_install")
@@ -187,3 +188,36 @@ class TestLifecycleRefresh(LifecycleCase):
         self.assertEqual(run.error_count, 1)
         self.assertFalse(broken.lifecycle_stage_id)
         self.assertEqual(healthy.lifecycle_stage_id, self.stage["active"])
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleRefreshUnderOdooCronRunner(LifecycleCase):
+    """Odoo's cron runner calls a job again and again while it reports work left, each call with a fresh
+    progress record (0 remaining) and a time budget of its own (ir.cron._run_job): a run resumed by such a call
+    must report its remaining chunks, or the runner takes the job for done after one chunk."""
+
+    def test_resumed_run_reports_its_remaining_chunks(self):
+        self.env["crm.lifecycle.run"].create({"date": self.TODAY, "state": "done"})
+        partners = self._customer("One") | self._customer("Two") | self._customer("Three")
+        for partner in partners:
+            self._order(partner, self._days_ago(100))
+        progress = {}
+
+        def commit_progress(self_, processed=0, *, remaining=None, deactivate=False):
+            # Odoo's bookkeeping of one call (ir.cron._commit_progress), out of time at once.
+            progress["remaining"] = max(progress["remaining"] - processed, 0) if remaining is None else remaining
+            return 0
+
+        calls = 0
+        with frozen(self.env, self.TODAY), patch.object(IrCron, "_commit_progress", commit_progress):
+            while True:  # the runner's loop: a new progress record per call, until nothing is left
+                calls += 1
+                progress["remaining"] = 0
+                self.env["crm.lifecycle.run"]._cron_refresh(chunk_size=1)
+                if not progress["remaining"] or calls > 10:
+                    break
+        self.env.invalidate_all()
+        run = self.env["crm.lifecycle.run"].search([], limit=1)
+        self.assertEqual((run.state, run.chunk_count, run.changed_count), ("done", 3, 3))
+        self.assertEqual(partners.mapped("lifecycle_stage_id"), self.stage["active"])
+        self.assertEqual(calls, 3, "one chunk per call: the runner called the job until the run was done")

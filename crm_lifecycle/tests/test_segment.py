@@ -1,5 +1,9 @@
+from unittest.mock import patch
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.base.models.ir_cron import IrCron
 
 from .common import LifecycleCase, frozen
 
@@ -62,6 +66,15 @@ class TestSegment(LifecycleCase):
         for domain in ("[('name', '=', ", "[('no_such_field', '=', 1)]", "[('name', 'bogus', 1)]", "42"):
             with self.subTest(domain=domain), self.assertRaisesRegex(ValidationError, "not valid"):
                 self.env["crm.segment"].create({"name": "Broken", "domain": domain})
+
+    def test_cron_refreshes_every_segment_past_the_runners_time_budget(self):
+        """Odoo's cron runner gives a call 10 s; a call that stopped there would start again with the first
+        segment at the next call and never reach the last ones: all are refreshed in one call."""
+        last = self.env["crm.segment"].create({"name": "Last", "domain": "[('total_revenue', '>=', 1000)]"})
+        out_of_time = patch.object(IrCron, "_commit_progress", lambda self, processed=0, **kw: 0)
+        with out_of_time, frozen(self.env, self.TODAY):
+            self.env["crm.segment"]._cron_refresh_segments()
+        self.assertEqual((self.segment.member_count, last.member_count), (1, 1))
 
     def test_cron_refreshes_active_segments(self):
         archived = self.env["crm.segment"].create({"name": "Old", "domain": "[]", "active": False})

@@ -1,1 +1,2 @@
 from . import business_time
+from . import schema

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import float_round
 
+from odoo.addons.crm_lifecycle.tools import schema
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -24,6 +26,13 @@ class SaleOrder(models.Model):
         digits=(16, 2),
         help="Multiplier of the tier applied to the membership points this order earns.",
     )
+
+    def _auto_init(self):
+        # Every existing order gets the neutral multiplier without rewriting the orders table (Odoo's column
+        # initialisation updates every row: minutes on millions of orders at installation).
+        field = self._fields["loyalty_points_multiplier"]
+        schema.create_column_filled(self.env.cr, self._table, field.name, field.column_type[1], 1.0)
+        return super()._auto_init()
 
     def _crm_care_refresh_customers(self, customers, vals):
         """Evaluate the tiers of customers whose confirmed orders change, in this transaction, after

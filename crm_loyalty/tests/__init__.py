@@ -36,3 +36,4 @@ from . import test_loyalty_coupon_consent
 from . import test_voice_feedback_by_tier
 from . import test_demo_story
 from . import test_membership_setup_wizard
+from . import test_install_large_database
