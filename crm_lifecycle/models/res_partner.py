@@ -517,37 +517,6 @@ class ResPartner(models.Model):
         return errors
 
     @api.model
-    def _lifecycle_set_stages_sql(self, moves):
-        """Set first stages set-based (no chatter, no automation), with their history lines."""
-        if not moves:
-            return
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH m(partner_id, stage_id, stage_date) AS (VALUES %s),
-                upd AS (
-                    UPDATE res_partner p
-                       SET lifecycle_stage_id = m.stage_id, lifecycle_stage_date = m.stage_date
-                      FROM m
-                     WHERE p.commercial_partner_id = m.partner_id
-                )
-                INSERT INTO crm_lifecycle_history
-                       (partner_id, to_stage_id, date, reason, user_id, create_uid, create_date, write_uid, write_date)
-                SELECT m.partner_id, m.stage_id, m.stage_date, 'time', %s, %s, NOW() AT TIME ZONE 'UTC', %s,
-                       NOW() AT TIME ZONE 'UTC'
-                  FROM m
-                 WHERE m.stage_id IS NOT NULL
-                """,
-                SQL(", ").join(SQL("(%s, %s::int, %s::date)", pid, sid, sdate) for pid, sid, sdate, __ in moves),
-                self.env.uid,
-                self.env.uid,
-                self.env.uid,
-            )
-        )
-        self.invalidate_model(["lifecycle_stage_id", "lifecycle_stage_date"])
-
-    @api.model
     def _lifecycle_sync_contacts(self, partner_ids=None):
         """Copy the lifecycle values of commercial entities onto their contacts (set-based)."""
         self._crm_care_sync_contacts(CONTACT_COLUMNS, partner_ids)
