@@ -54,3 +54,4 @@ from . import test_voice_segments
 from . import test_demo_story
 from . import test_care_dashboard
 from . import test_partner_care_summary
+from . import test_demo_segments_filled
