@@ -1156,11 +1156,25 @@ class CrmComplaint(models.Model):
         severities = [key for key, _label in SEVERITIES]
         users = teams.member_ids
         now = fields.Datetime.now()
+        # Each complaint is about one of its customer's confirmed orders (the latest ones first) and, for the
+        # delivery and product categories, one of the order's products: Complaints by Product has figures.
+        orders = self.env["sale.order"].search(
+            [("partner_id", "child_of", customers.commercial_partner_id.ids), ("state", "=", "sale")],
+            order="date_order desc, id desc",
+        )
+        product_categories = set(categories[:3])
         Complaint = self.with_context(crm_complaint_no_mail=True, mail_create_nolog=True, tracking_disable=True)
         for index, (state, share, rate) in enumerate(stories):
             team = teams[index % 3 == 2]
             customer = customers[index % len(customers)] if customers else customers
             subject = subjects[index % len(subjects)][customer.lang == "zh_CN"]
+            category = categories[index % len(categories)]
+            own_orders = orders.filtered(
+                lambda o, c=customer: o.partner_id.commercial_partner_id == c.commercial_partner_id
+            )
+            order = own_orders[(index // len(customers)) % len(own_orders)] if own_orders else own_orders
+            products = order.order_line.filtered(lambda line: not line.display_type).product_id
+            product = products[index % len(products)] if products and category in product_categories else products[:0]
             complaint = Complaint.create(
                 {
                     "subject": subject,
@@ -1169,7 +1183,9 @@ class CrmComplaint(models.Model):
                     "user_id": users[index % len(users)].id if state != "new" else False,
                     "channel": channels[index % len(channels)],
                     "severity": severities[(index * 3) % len(severities)],
-                    "category_id": categories[index % len(categories)].id,
+                    "category_id": category.id,
+                    "sale_order_id": order.id,
+                    "product_id": product.id,
                     "description": "<p>%s</p>" % subject,
                 }
             )

@@ -20,6 +20,7 @@ from . import test_stage_state_change
 from . import test_complaint_product_report
 from . import test_care_zh_tour
 from . import test_demo_story
+from . import test_demo_complaints_by_product
 from . import test_settings_no_warning
 from . import test_complaint_dashboard
 from . import test_partner_care_summary

@@ -178,7 +178,7 @@ class ResPartner(models.Model):
                 _privacy_row(row, ["date", "from_stage_id", "to_stage_id", "reason", "order_id", "churn_reason_id"])
                 for row in history
             ],
-            "segments": [_privacy_row(row, ["segment_id", "date_joined", "date_left"]) for row in memberships],
+            "segments": [_privacy_row(row, ["segment_id", "date_entered", "date_left"]) for row in memberships],
             "consents": [
                 _privacy_row(row, ["date", "channel", "state", "source", "user_id", "note"]) for row in consents
             ],
