@@ -6,7 +6,6 @@ products with complaints, as the analysis opens)."""
 from datetime import datetime
 
 from odoo import Command
-
 from odoo.tests import tagged
 
 from odoo.addons.crm_lifecycle.tests.dashboard_common import DashboardFiguresMixin
@@ -108,7 +107,9 @@ class TestComplaintDashboard(DashboardFiguresMixin, ComplaintCase):
             self.agent,
             MONDAY.date(),
         )
-        self.assertEqual(products[(kettle.id,)], {"__count": 1, "complaint_count": 1, "order_count": 4, "complaint_rate": 25.0})
+        self.assertEqual(
+            products[(kettle.id,)], {"__count": 1, "complaint_count": 1, "order_count": 4, "complaint_rate": 25.0}
+        )
         self.assertEqual(products[(toaster.id,)]["complaint_rate"], 50.0)
         self.assertNotIn((plate.id,), products, "a product without complaints is not shown (as in the analysis)")
         rates = self._assert_figure_matches_analysis(
@@ -120,4 +121,6 @@ class TestComplaintDashboard(DashboardFiguresMixin, ComplaintCase):
             self.agent,
             MONDAY.date(),
         )
-        self.assertEqual({key: values["complaint_rate"] for key, values in rates.items()}, {(kettle.id,): 25.0, (toaster.id,): 50.0})
+        self.assertEqual(
+            {key: values["complaint_rate"] for key, values in rates.items()}, {(kettle.id,): 25.0, (toaster.id,): 50.0}
+        )
