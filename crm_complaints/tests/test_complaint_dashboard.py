@@ -1,9 +1,11 @@
 """The Complaints dashboard of the Customer Care group (crm_complaints/data/files/complaints_dashboard.json):
 complaint volume, SLA compliance and satisfaction are the Complaint Analysis's figures, as each user sees them
-(their teams' complaints)."""
+(their teams' complaints); complaints by product and per 100 orders are the Complaints by Product analysis's (the
+products with complaints, as the analysis opens)."""
 
 from datetime import datetime
 
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.crm_lifecycle.tests.dashboard_common import DashboardFiguresMixin
@@ -81,3 +83,44 @@ class TestComplaintDashboard(DashboardFiguresMixin, ComplaintCase):
         open_complaints = self._dashboard_grid(DASHBOARD, "Open complaints by SLA status", self.agent)
         self.assertEqual(sum(values["nbr"] for values in open_complaints.values()), 1)
         self.assertEqual(list(open_complaints), [(self.open.sla_status,)])
+
+    def test_complaints_by_product_and_rate_per_100_orders_are_the_product_analysis(self):
+        kettle, toaster, plate = (
+            self.env["product.product"].create({"name": name, "list_price": 80.0})
+            for name in ("Dashboard Kettle", "Dashboard Toaster", "Dashboard Plate")
+        )
+        for product, orders in ((kettle, 4), (toaster, 2), (plate, 1)):
+            for __ in range(orders):
+                order = self.env["sale.order"].create(
+                    {"partner_id": self.customer.id, "order_line": [Command.create({"product_id": product.id})]}
+                )
+                order.action_confirm()
+        self._complaint(product_id=kettle.id)
+        self._complaint(product_id=toaster.id, channel="phone")
+        self.env.flush_all()
+        products = self._assert_figure_matches_analysis(
+            DASHBOARD,
+            "Complaints by product",
+            "crm_complaints.crm_complaint_product_report_menu",
+            ["product_id"],
+            ["complaint_count", "order_count", "complaint_rate"],
+            self.agent,
+            MONDAY.date(),
+        )
+        self.assertEqual(
+            products[(kettle.id,)], {"__count": 1, "complaint_count": 1, "order_count": 4, "complaint_rate": 25.0}
+        )
+        self.assertEqual(products[(toaster.id,)]["complaint_rate"], 50.0)
+        self.assertNotIn((plate.id,), products, "a product without complaints is not shown (as in the analysis)")
+        rates = self._assert_figure_matches_analysis(
+            DASHBOARD,
+            "Complaints per 100 orders by product",
+            "crm_complaints.crm_complaint_product_report_menu",
+            ["product_id"],
+            ["complaint_rate"],
+            self.agent,
+            MONDAY.date(),
+        )
+        self.assertEqual(
+            {key: values["complaint_rate"] for key, values in rates.items()}, {(kettle.id,): 25.0, (toaster.id,): 50.0}
+        )

@@ -61,8 +61,9 @@ class DashboardFiguresMixin(ReadmeViewMixin):
         return result
 
     def _assert_figure_matches_analysis(self, xmlid, title, menu_xmlid, groupby, measures, user, today):
-        """The figure `title` reads the analysis of `menu_xmlid` (same model, same records), grouped by `groupby`
-        with `measures` among its measures, and gives the values the analysis view gives `user`, not all empty.
+        """The figure `title` reads the analysis of `menu_xmlid` (same model, same records: the action's domain and
+        the filters it opens with), grouped by `groupby` with `measures` among its measures, and gives the values
+        the analysis view gives `user`, not all empty.
         Returns the figure's grid."""
         figure = self._figure(xmlid, title)
         action = self._menu_action(menu_xmlid, user)
@@ -71,7 +72,14 @@ class DashboardFiguresMixin(ReadmeViewMixin):
         self.assertEqual(figure["groupby"], groupby, f"{title}: grouped as announced")
         self.assertLessEqual(set(measures), set(figure["measures"]) | {"__count"}, f"{title}: its measures")
         dashboard = self._dashboard_grid(xmlid, title, user)
-        analysis = self._grid(action, user, today, groupby=groupby, measures=[m for m in measures if m != "__count"])
+        analysis = self._grid(
+            action,
+            user,
+            today,
+            groupby=groupby,
+            measures=[m for m in measures if m != "__count"],
+            extra_domain=self._default_filters_domain(action, user, today),
+        )
         self.assertTrue(analysis, f"{title}: the test data shows something")
         self.assertEqual(
             {key: {name: values[name] for name in measures} for key, values in dashboard.items()},
@@ -79,6 +87,19 @@ class DashboardFiguresMixin(ReadmeViewMixin):
             f"{title}: the dashboard's figures are the analysis view's",
         )
         return dashboard
+
+    def _default_filters_domain(self, action, user, today):
+        """The domain of the filters the analysis view opens with (the action's `search_default_<filter>` context
+        keys naming a filter with a domain in its search view), as the web client applies them; our actions turn
+        on at most one filter of a group, so they are and-ed."""
+        context = self._eval(action.get("context") or "{}", today, user)
+        filters = self._filters(action["res_model"], user, action.get("search_view_id") and action["search_view_id"][0])
+        domain = []
+        for key, value in context.items():
+            name = key.removeprefix("search_default_")
+            if key.startswith("search_default_") and value and filters.get(name):
+                domain += self._eval(filters[name], today, user)
+        return domain
 
     def _assert_dashboard_translated(self, xmlid, path, lang="zh_CN"):
         """Every text of the dashboard file `path` that Odoo's extractor gives the translators (titles, `_t`

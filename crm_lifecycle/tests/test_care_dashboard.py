@@ -137,6 +137,12 @@ class TestCareDashboardTour(HttpCase):
                 {"partner_id": partner.id, "order_line": [Command.create({"product_id": product.id})]}
             )
             order.action_confirm()
+        # The new figures with data: cohort retention (the nightly table), complaints by product (crm_complaints).
+        self.assertTrue(self.env["crm.care.cohort.report"]._refresh_cohorts())
+        if "crm.complaint" in self.env:
+            self.env["crm.complaint"].create(
+                {"subject": "Dashboard Tour Complaint", "partner_id": partner.id, "product_id": product.id}
+            )
         # logging.INFO, not "INFO": Odoo names its RUNBOT level (25) "INFO" too
         with self.assertLogs(self._logger.getChild("browser").name, logging.INFO) as logs:
             self.start_tour("/odoo", "crm_care_dashboard_tour", login="admin")

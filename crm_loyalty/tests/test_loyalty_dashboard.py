@@ -1,10 +1,12 @@
 """The Loyalty dashboard of the Customer Care group (crm_loyalty/data/files/loyalty_dashboard.json): members
 and revenue by tier, tier migration and tier moves are the figures of the Revenue by Tier and Tier Migration
-analyses."""
+analyses; satisfaction and NPS by tier are the Satisfaction and NPS analysis's, by the tier of the day of the
+answer."""
 
 from odoo.tests import tagged
 
 from odoo.addons.crm_lifecycle.tests.dashboard_common import DashboardFiguresMixin
+from odoo.addons.crm_lifecycle.tests.voice_common import VoiceCase
 
 from .common import LoyaltyCase
 
@@ -63,3 +65,35 @@ class TestLoyaltyDashboard(DashboardFiguresMixin, LoyaltyCase):
         self.assertEqual(grid[(self.member.id, self.silver.id)]["__count"], 1, "one moved up to Silver")
         moves = self._dashboard_grid(DASHBOARD, "Tier moves per month", self.salesman)
         self.assertEqual(sum(values["__count"] for key, values in moves.items() if key[1] == "up"), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyDashboardNps(DashboardFiguresMixin, VoiceCase, LoyaltyCase):
+    def test_satisfaction_and_nps_by_tier_are_the_feedback_analysis(self):
+        scores = {"Ann": (6000, 9), "Bob": (6000, 5), "Cid": (25000, 10)}  # Silver, Silver, Gold
+        for name, (amount, score) in scores.items():
+            customer = self._customer(f"Dashboard NPS {name}")
+            self._order(customer, self._day(-40), amount=amount)
+            self._answer(self._send_nps(customer).survey_user_input_id, score)
+        grid = self._assert_figure_matches_analysis(
+            DASHBOARD,
+            "Satisfaction and NPS by tier",
+            "crm_lifecycle.crm_care_feedback_report_menu",
+            ["tier_id"],
+            ["__count", "satisfaction", "nps_points"],
+            self.salesman,
+            self.TODAY,
+        )
+        # Silver: a promoter (9) and a detractor (5) -> NPS 0, satisfaction (90 + 50) / 2; Gold: a promoter (10).
+        self.assertEqual(grid[(self.silver.id,)], {"__count": 2, "satisfaction": 70.0, "nps_points": 0.0})
+        self.assertEqual(grid[(self.gold.id,)], {"__count": 1, "satisfaction": 100.0, "nps_points": 100.0})
+        chart = self._assert_figure_matches_analysis(
+            DASHBOARD,
+            "NPS by tier",
+            "crm_lifecycle.crm_care_feedback_report_menu",
+            ["tier_id"],
+            ["nps_points"],
+            self.salesman,
+            self.TODAY,
+        )
+        self.assertEqual(chart[(self.gold.id,)]["nps_points"], 100.0)
