@@ -10,8 +10,9 @@ class CrmCareCohortReport(models.Model):
     """Repurchase and cohort retention: customers by month of their first purchase (the cohort) x months since,
     the share of the cohort who bought in that month.
 
-    A small table (one row per company, cohort month and month with a purchase of the cohort: at most a few
-    thousand rows whatever the number of orders), filled from the purchase ledger (crm.purchase) by the nightly
+    A small table (one row per company, cohort month and month from the cohort's month to the current one, a
+    month without any purchase of the cohort included at 0 %: at most a few thousand rows whatever the number
+    of orders), filled from the purchase ledger (crm.purchase) by the nightly
     lifecycle run (`_refresh_cohorts`), so that the report opens at once on millions of orders. Figures are
     those of the last nightly run.
 
@@ -107,22 +108,31 @@ class CrmCareCohortReport(models.Model):
                       FROM pm
                       JOIN firsts f ON f.company_id = pm.company_id AND f.partner_id = pm.partner_id
                      GROUP BY f.company_id, f.cohort_month, pm.month
+                ), grid AS (
+                    -- every month of every cohort up to the month of `until`, those without a purchase too
+                    -- (0 %%): an average over cohorts counts the cohorts nobody of which bought that month
+                    SELECT sizes.company_id, sizes.cohort_month, sizes.cohort_size, g.month::date AS month
+                      FROM sizes
+                     CROSS JOIN LATERAL GENERATE_SERIES(sizes.cohort_month, DATE_TRUNC('month', %(until)s::date),
+                                                        INTERVAL '1 month') AS g(month)
                 )
                 INSERT INTO %(table)s (company_id, cohort_month, month, months_since, customer_count, cohort_size,
                                        retention, is_repurchase, create_uid, create_date, write_uid, write_date)
-                SELECT cells.company_id, cells.cohort_month, cells.month,
-                       (EXTRACT(YEAR FROM cells.month) * 12 + EXTRACT(MONTH FROM cells.month)
-                        - EXTRACT(YEAR FROM cells.cohort_month) * 12 - EXTRACT(MONTH FROM cells.cohort_month))::int,
-                       cells.customer_count, sizes.cohort_size,
-                       ROUND(cells.customer_count * 100.0 / sizes.cohort_size, 1),
-                       cells.month > cells.cohort_month,
+                SELECT grid.company_id, grid.cohort_month, grid.month,
+                       (EXTRACT(YEAR FROM grid.month) * 12 + EXTRACT(MONTH FROM grid.month)
+                        - EXTRACT(YEAR FROM grid.cohort_month) * 12 - EXTRACT(MONTH FROM grid.cohort_month))::int,
+                       COALESCE(cells.customer_count, 0), grid.cohort_size,
+                       ROUND(COALESCE(cells.customer_count, 0) * 100.0 / grid.cohort_size, 1),
+                       grid.month > grid.cohort_month,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM cells
-                  JOIN sizes ON sizes.company_id = cells.company_id AND sizes.cohort_month = cells.cohort_month
+                  FROM grid
+                  LEFT JOIN cells ON cells.company_id = grid.company_id AND cells.cohort_month = grid.cohort_month
+                                 AND cells.month = grid.month
              RETURNING 1
                 """,
                 totals=totals,
                 table=SQL.identifier(self._table),
+                until=until,
                 uid=self.env.uid,
                 now=self.env.cr.now(),
             )

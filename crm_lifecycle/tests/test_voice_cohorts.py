@@ -46,6 +46,7 @@ class TestVoiceCohorts(PurchaseLedgerMixin, LifecycleCase):
 
         self._run_cron()
 
+        # Every month up to the run's (June 2026) is a cell, those where nobody of the cohort bought at 0 %.
         self.assertEqual(
             self._cells(),
             {
@@ -53,10 +54,24 @@ class TestVoiceCohorts(PurchaseLedgerMixin, LifecycleCase):
                 (jan, 1): (1, 3, 33.3),
                 (jan, 2): (1, 3, 33.3),
                 (jan, 3): (1, 3, 33.3),
+                (jan, 4): (0, 3, 0.0),
+                (jan, 5): (0, 3, 0.0),
                 (feb, 0): (2, 2, 100.0),
                 (feb, 1): (1, 2, 50.0),
+                (feb, 2): (0, 2, 0.0),
+                (feb, 3): (0, 2, 0.0),
+                (feb, 4): (0, 2, 0.0),
             },
         )
+        # Over both cohorts, a month since the first purchase is the average of their retentions, a cohort
+        # nobody of which bought again that month counting 0 %: month 2 is (33.3 + 0) / 2.
+        by_month = dict(
+            self.env["crm.care.cohort.report"]._read_group(
+                [("company_id", "=", self.company.id)], ["months_since"], ["retention:avg"]
+            )
+        )
+        self.assertAlmostEqual(by_month[2], 16.65)
+        self.assertAlmostEqual(by_month[1], (33.3 + 50.0) / 2)
         # The share who bought again, per cohort (the pivot's rows): months after the first one.
         again = self.env["crm.care.cohort.report"]._read_group(
             [("company_id", "=", self.company.id), ("is_repurchase", "=", True)],
@@ -67,4 +82,4 @@ class TestVoiceCohorts(PurchaseLedgerMixin, LifecycleCase):
         # A Customer Care user (salesperson) reads the report; the nightly run replaces it, never adds to it.
         self.assertEqual(self._cells(self.salesman)[(jan, 1)], (1, 3, 33.3))
         self._run_cron()
-        self.assertEqual(len(self._cells()), 6)
+        self.assertEqual(len(self._cells()), 11)
