@@ -509,7 +509,6 @@ class CrmLifecycleRun(models.Model):
         Partner = self.env["res.partner"]
         Partner._crm_care_refresh_satisfaction(sync_contacts=False)
         Partner._crm_care_nightly_sync_contacts()
-        self.env["crm.care.cohort.report"]._refresh_cohorts(until=self.date)
 
     def _apply_chunk(self, chunk, initial=False):
         """Write one chunk's changed values; stage changes go through the ORM (tracking, automations).

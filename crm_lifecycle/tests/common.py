@@ -155,6 +155,12 @@ class LifecycleCase(TransactionCase):
         with patch.object(IrCron, "_commit_progress", lambda self, processed=0, **kw: float("inf")):
             yield
 
+    def _refresh_cohorts(self, on=None):
+        """The nightly scheduled action *Refresh cohort retention*, at `on` (default TODAY), frozen."""
+        with frozen(self.env, on or self.TODAY):
+            self.env["crm.care.cohort.report"]._cron_refresh_cohorts()
+        self.env.invalidate_all()
+
     def _run_cron(self, on=None, **kwargs):
         with frozen(self.env, on or self.TODAY), self._no_commit():
             self.env["crm.lifecycle.run"]._cron_refresh(**kwargs)

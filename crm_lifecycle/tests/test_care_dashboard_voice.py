@@ -55,6 +55,7 @@ class TestCareDashboardVoice(DashboardFiguresMixin, VoiceCase):
             for day in days:
                 self._order(customer, day)
         self._run_cron()
+        self._refresh_cohorts()
         table = self._assert_figure_matches_analysis(
             DASHBOARD,
             "Cohort retention by months since first purchase",

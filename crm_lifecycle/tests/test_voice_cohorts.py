@@ -45,6 +45,7 @@ class TestVoiceCohorts(PurchaseLedgerMixin, LifecycleCase):
         self._order(e, date(2026, 2, 15))
 
         self._run_cron()
+        self._refresh_cohorts()
 
         # Every month up to the run's (June 2026) is a cell, those where nobody of the cohort bought at 0 %.
         self.assertEqual(
@@ -82,4 +83,5 @@ class TestVoiceCohorts(PurchaseLedgerMixin, LifecycleCase):
         # A Customer Care user (salesperson) reads the report; the nightly run replaces it, never adds to it.
         self.assertEqual(self._cells(self.salesman)[(jan, 1)], (1, 3, 33.3))
         self._run_cron()
+        self._refresh_cohorts()
         self.assertEqual(len(self._cells()), 11)
