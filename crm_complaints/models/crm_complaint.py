@@ -1122,25 +1122,19 @@ class CrmComplaint(models.Model):
             [("email", "!=", False)], limit=8
         )
         teams = ref("crm_complaints.crm_complaint_team_after_sales") | ref("crm_complaints.crm_complaint_team_store")
-        categories = [
-            ref("crm_complaints.crm_complaint_category_delivery_late"),
-            ref("crm_complaints.crm_complaint_category_delivery_damaged"),
-            ref("crm_complaints.crm_complaint_category_product_defect"),
-            ref("crm_complaints.crm_complaint_category_service"),
-            ref("crm_complaints.crm_complaint_category_billing"),
-        ]
-        # (English, Chinese) subject: a customer who speaks Chinese writes in Chinese
+        # (English, Chinese) subject: a customer who speaks Chinese writes in Chinese; the shipped (translated)
+        # category it belongs to
         subjects = [
-            ("Parcel arrived two weeks late", "包裹晚到了两周"),
-            ("Table top scratched on delivery", "送货时桌面被划伤"),
-            ("Chair leg broke after a week", "椅子腿用了一周就断了"),
-            ("Rude answer at the store counter", "门店柜台服务态度差"),
-            ("Invoiced twice for one order", "同一订单被重复开票"),
-            ("Wrong colour delivered", "送错了颜色"),
-            ("Nobody called back as promised", "承诺回电却无人联系"),
-            ("Assembly instructions missing", "缺少安装说明书"),
-            ("Refund still not received", "退款至今未到账"),
-            ("Delivery driver left the box outside in the rain", "快递员把箱子放在门外淋雨"),
+            ("Parcel arrived two weeks late", "包裹晚到了两周", "delivery_late"),
+            ("Table top scratched on delivery", "送货时桌面被划伤", "delivery_damaged"),
+            ("Chair leg broke after a week", "椅子腿用了一周就断了", "product_defect"),
+            ("Rude answer at the store counter", "门店柜台服务态度差", "service_staff"),
+            ("Invoiced twice for one order", "同一订单被重复开票", "billing_amount"),
+            ("Wrong colour delivered", "送错了颜色", "delivery_wrong"),
+            ("Nobody called back as promised", "承诺回电却无人联系", "service_promise"),
+            ("Assembly instructions missing", "缺少安装说明书", "product_missing"),
+            ("Refund still not received", "退款至今未到账", "billing_refund"),
+            ("Delivery driver left the box outside in the rain", "快递员把箱子放在门外淋雨", "delivery_damaged"),
         ]
         # (state, share of the allowed time used: of the response time while none was sent, else of the
         # resolution time, until now or until the resolution, customer's rating 1-5 or 0 for none)
@@ -1160,7 +1154,8 @@ class CrmComplaint(models.Model):
         for index, (state, share, rate) in enumerate(stories):
             team = teams[index % 3 == 2]
             customer = customers[index % len(customers)] if customers else customers
-            subject = subjects[index % len(subjects)][customer.lang == "zh_CN"]
+            english, chinese, category = subjects[index % len(subjects)]
+            subject = chinese if customer.lang == "zh_CN" else english
             complaint = Complaint.create(
                 {
                     "subject": subject,
@@ -1169,7 +1164,7 @@ class CrmComplaint(models.Model):
                     "user_id": users[index % len(users)].id if state != "new" else False,
                     "channel": channels[index % len(channels)],
                     "severity": severities[(index * 3) % len(severities)],
-                    "category_id": categories[index % len(categories)].id,
+                    "category_id": ref(f"crm_complaints.crm_complaint_category_default_{category}").id,
                     "description": "<p>%s</p>" % subject,
                 }
             )
