@@ -63,3 +63,16 @@ class TestDemoCareStory(LifecycleCase):
             {"birthday", "after_order"}, set(done.campaign_id.mapped("kind")), "a birthday and after-order touches"
         )
         self.assertGreaterEqual(len(done), 6, f"touches: {dict(states)}")
+
+    def test_demo_customers_have_a_next_care_touch_planned(self):
+        follow_up = self.env.ref("crm_lifecycle.crm_care_campaign_follow_up")
+        with frozen(self.env, self.built), self._no_commit():
+            self.env["crm.care.campaign"]._cron_care()
+        self.env.invalidate_all()
+        planned = self.customers.filtered("care_next_touch_id")
+        self.assertGreaterEqual(len(planned), 3, "yesterday's customers have their follow-up visit planned")
+        visits = planned.care_next_touch_id
+        self.assertEqual(set(visits.mapped("state")), {"planned"})
+        self.assertEqual(visits.campaign_id, follow_up)
+        self.assertEqual(set(visits.mapped("step_id.action")), {"activity"}, "the visit a week after the order")
+        self.assertTrue(all(date > self.built.date() for date in planned.mapped("care_next_touch_date")))
