@@ -26,6 +26,10 @@ class TestDemoCareStory(LifecycleCase):
         # the demo is built on TODAY, 10:00 in Shanghai, the first care run follows at once
         cls.built = datetime(2026, 6, 15, 2, 0)
         with frozen(cls.env, cls.built):
+            # Odoo's own demo orders (sale's demo data): a dozen on the day for one customer, confirmed before
+            cls.odoo_customer = cls._customer("Odoo Demo Customer")
+            for __ in range(3):
+                cls._order(cls.odoo_customer, cls.built)
             for filename in ("data/crm_lifecycle_demo.xml", "data/crm_care_demo.xml"):
                 convert_file(cls.env, "crm_lifecycle", filename, {}, mode="init", noupdate=True)
             cls.env.flush_all()
@@ -76,3 +80,4 @@ class TestDemoCareStory(LifecycleCase):
         self.assertEqual(visits.campaign_id, follow_up)
         self.assertEqual(set(visits.mapped("step_id.action")), {"activity"}, "the visit a week after the order")
         self.assertTrue(all(date > self.built.date() for date in planned.mapped("care_next_touch_date")))
+        self.assertFalse(self.odoo_customer.care_next_touch_id, "not a thank-you per order of Odoo's demo orders")
