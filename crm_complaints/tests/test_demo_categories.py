@@ -26,7 +26,11 @@ class TestDemoCategories(TransactionCase):
         """The records of `records` whose name has no Chinese translation of its own."""
         self.env.flush_all()
         rows = self.env.execute_query(
-            SQL("SELECT id FROM %s WHERE id = ANY(%s) AND NOT name ? 'zh_CN'", SQL.identifier(records._table), records.ids)
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) AND NOT name ? 'zh_CN'",
+                SQL.identifier(records._table),
+                records.ids,
+            )
         )
         return records.browse(row[0] for row in rows)
 
