@@ -81,3 +81,14 @@ class TestDemoCareStory(LifecycleCase):
         self.assertEqual(set(visits.mapped("step_id.action")), {"activity"}, "the visit a week after the order")
         self.assertTrue(all(date > self.built.date() for date in planned.mapped("care_next_touch_date")))
         self.assertFalse(self.odoo_customer.care_next_touch_id, "not a thank-you per order of Odoo's demo orders")
+
+    def test_demo_segments_and_automation_named_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        convert_file(self.env, "crm_lifecycle", "data/crm_segment_demo.xml", {}, mode="init", noupdate=True)
+        self.env["ir.module.module"]._load_module_terms(["crm_lifecycle"], ["zh_CN"], overwrite=True)
+        self.env.invalidate_all()  # the translations are written in SQL
+        zh = self.env(context={"lang": "zh_CN"})
+        self.assertEqual(zh.ref("crm_lifecycle.segment_vip").name, "贵宾客户")
+        self.assertEqual(zh.ref("crm_lifecycle.segment_new_this_quarter").name, "本季度新客户")
+        self.assertEqual(zh.ref("crm_lifecycle.automation_at_risk_activity").name, "客户进入流失风险时安排电话")
+        self.assertEqual(self.env.ref("crm_lifecycle.segment_vip").name, "VIP", "English stays")
