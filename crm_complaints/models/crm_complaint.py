@@ -1122,25 +1122,19 @@ class CrmComplaint(models.Model):
             [("email", "!=", False)], limit=8
         )
         teams = ref("crm_complaints.crm_complaint_team_after_sales") | ref("crm_complaints.crm_complaint_team_store")
-        categories = [
-            ref("crm_complaints.crm_complaint_category_delivery_late"),
-            ref("crm_complaints.crm_complaint_category_delivery_damaged"),
-            ref("crm_complaints.crm_complaint_category_product_defect"),
-            ref("crm_complaints.crm_complaint_category_service"),
-            ref("crm_complaints.crm_complaint_category_billing"),
-        ]
-        # (English, Chinese) subject: a customer who speaks Chinese writes in Chinese
+        # (English, Chinese) subject: a customer who speaks Chinese writes in Chinese; the shipped (translated)
+        # category it belongs to
         subjects = [
-            ("Parcel arrived two weeks late", "包裹晚到了两周"),
-            ("Table top scratched on delivery", "送货时桌面被划伤"),
-            ("Chair leg broke after a week", "椅子腿用了一周就断了"),
-            ("Rude answer at the store counter", "门店柜台服务态度差"),
-            ("Invoiced twice for one order", "同一订单被重复开票"),
-            ("Wrong colour delivered", "送错了颜色"),
-            ("Nobody called back as promised", "承诺回电却无人联系"),
-            ("Assembly instructions missing", "缺少安装说明书"),
-            ("Refund still not received", "退款至今未到账"),
-            ("Delivery driver left the box outside in the rain", "快递员把箱子放在门外淋雨"),
+            ("Parcel arrived two weeks late", "包裹晚到了两周", "delivery_late"),
+            ("Table top scratched on delivery", "送货时桌面被划伤", "delivery_damaged"),
+            ("Chair leg broke after a week", "椅子腿用了一周就断了", "product_defect"),
+            ("Rude answer at the store counter", "门店柜台服务态度差", "service_staff"),
+            ("Invoiced twice for one order", "同一订单被重复开票", "billing_amount"),
+            ("Wrong colour delivered", "送错了颜色", "delivery_wrong"),
+            ("Nobody called back as promised", "承诺回电却无人联系", "service_promise"),
+            ("Assembly instructions missing", "缺少安装说明书", "product_missing"),
+            ("Refund still not received", "退款至今未到账", "billing_refund"),
+            ("Delivery driver left the box outside in the rain", "快递员把箱子放在门外淋雨", "delivery_damaged"),
         ]
         # (state, share of the allowed time used: of the response time while none was sent, else of the
         # resolution time, until now or until the resolution, customer's rating 1-5 or 0 for none)
@@ -1162,19 +1156,20 @@ class CrmComplaint(models.Model):
             [("partner_id", "child_of", customers.commercial_partner_id.ids), ("state", "=", "sale")],
             order="date_order desc, id desc",
         )
-        product_categories = set(categories[:3])
         Complaint = self.with_context(crm_complaint_no_mail=True, mail_create_nolog=True, tracking_disable=True)
         for index, (state, share, rate) in enumerate(stories):
             team = teams[index % 3 == 2]
             customer = customers[index % len(customers)] if customers else customers
-            subject = subjects[index % len(subjects)][customer.lang == "zh_CN"]
-            category = categories[index % len(categories)]
+            english, chinese, category_key = subjects[index % len(subjects)]
+            subject = chinese if customer.lang == "zh_CN" else english
+            category = ref(f"crm_complaints.crm_complaint_category_default_{category_key}")
             own_orders = orders.filtered(
                 lambda o, c=customer: o.partner_id.commercial_partner_id == c.commercial_partner_id
             )
             order = own_orders[(index // len(customers)) % len(own_orders)] if own_orders else own_orders
             products = order.order_line.filtered(lambda line: not line.display_type).product_id
-            product = products[index % len(products)] if products and category in product_categories else products[:0]
+            about_a_product = category_key.startswith(("delivery", "product"))
+            product = products[index % len(products)] if products and about_a_product else products[:0]
             complaint = Complaint.create(
                 {
                     "subject": subject,

@@ -730,6 +730,24 @@ class CrmLifecycleRun(models.Model):
         prospect._lifecycle_refresh(reason="manual")
 
     @api.model
+    def _demo_plan_recent_orders(self):
+        """Demo data (called from crm_care_demo.xml once the ready-made campaigns are switched on): plan the
+        after-order touches of the last week's confirmed demo orders, as if the campaigns had been on when the
+        orders were confirmed (the demo history confirms them before). The follow-up visits of yesterday's orders
+        are then planned in the coming days and show as the customers' next care touch. Only the orders of the
+        demo history (its Care Gift Box): Odoo's own demo orders, a dozen for one customer on the same day, would
+        plan a dozen thank-you emails to one customer. Returns how many touches were planned."""
+        today = self.env.company._get_lifecycle_today()[0]
+        orders = self.env["sale.order"].search(
+            [
+                ("state", "=", "sale"),
+                ("date_order", ">=", fields.Datetime.to_datetime(today - timedelta(days=7))),
+                ("order_line.product_id.name", "=", "Care Gift Box"),
+            ]
+        )
+        return self.env["crm.care.campaign"]._plan_orders(orders)
+
+    @api.model
     def _log_stage_error(self, partner_id, stage_id):
         _logger.exception("Lifecycle: could not move partner %s to stage %s", partner_id, stage_id)
 

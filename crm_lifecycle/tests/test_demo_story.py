@@ -26,6 +26,10 @@ class TestDemoCareStory(LifecycleCase):
         # the demo is built on TODAY, 10:00 in Shanghai, the first care run follows at once
         cls.built = datetime(2026, 6, 15, 2, 0)
         with frozen(cls.env, cls.built):
+            # Odoo's own demo orders (sale's demo data): a dozen on the day for one customer, confirmed before
+            cls.odoo_customer = cls._customer("Odoo Demo Customer")
+            for __ in range(3):
+                cls._order(cls.odoo_customer, cls.built)
             for filename in ("data/crm_lifecycle_demo.xml", "data/crm_care_demo.xml"):
                 convert_file(cls.env, "crm_lifecycle", filename, {}, mode="init", noupdate=True)
             cls.env.flush_all()
@@ -63,3 +67,28 @@ class TestDemoCareStory(LifecycleCase):
             {"birthday", "after_order"}, set(done.campaign_id.mapped("kind")), "a birthday and after-order touches"
         )
         self.assertGreaterEqual(len(done), 6, f"touches: {dict(states)}")
+
+    def test_demo_customers_have_a_next_care_touch_planned(self):
+        follow_up = self.env.ref("crm_lifecycle.crm_care_campaign_follow_up")
+        with frozen(self.env, self.built), self._no_commit():
+            self.env["crm.care.campaign"]._cron_care()
+        self.env.invalidate_all()
+        planned = self.customers.filtered("care_next_touch_id")
+        self.assertGreaterEqual(len(planned), 3, "yesterday's customers have their follow-up visit planned")
+        visits = planned.care_next_touch_id
+        self.assertEqual(set(visits.mapped("state")), {"planned"})
+        self.assertEqual(visits.campaign_id, follow_up)
+        self.assertEqual(set(visits.mapped("step_id.action")), {"activity"}, "the visit a week after the order")
+        self.assertTrue(all(date > self.built.date() for date in planned.mapped("care_next_touch_date")))
+        self.assertFalse(self.odoo_customer.care_next_touch_id, "not a thank-you per order of Odoo's demo orders")
+
+    def test_demo_segments_and_automation_named_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        convert_file(self.env, "crm_lifecycle", "data/crm_segment_demo.xml", {}, mode="init", noupdate=True)
+        self.env["ir.module.module"]._load_module_terms(["crm_lifecycle"], ["zh_CN"], overwrite=True)
+        self.env.invalidate_all()  # the translations are written in SQL
+        zh = self.env(context={"lang": "zh_CN"})
+        self.assertEqual(zh.ref("crm_lifecycle.segment_vip").name, "贵宾客户")
+        self.assertEqual(zh.ref("crm_lifecycle.segment_new_this_quarter").name, "本季度新客户")
+        self.assertEqual(zh.ref("crm_lifecycle.automation_at_risk_activity").name, "客户进入流失风险时安排电话")
+        self.assertEqual(self.env.ref("crm_lifecycle.segment_vip").name, "VIP", "English stays")

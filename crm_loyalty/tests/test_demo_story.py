@@ -43,3 +43,6 @@ class TestDemoLoyaltyStory(LifecycleCase):
             for tier in ("silver", "gold", "platinum")
         }
         self.assertEqual(names, {"silver": "银卡", "gold": "金卡", "platinum": "钻石卡"})
+        zh = self.env(context={"lang": "zh_CN"})
+        self.assertEqual(zh.ref("crm_loyalty.crm_loyalty_pricelist_platinum").name, "钻石卡会员")
+        self.assertEqual(zh.ref("crm_loyalty.crm_loyalty_program_membership").name, "会员卡")
