@@ -53,6 +53,8 @@ NEED_TO_KNOW_PARTNER_FIELDS = {
     "segment_membership_ids",
     "segment_ids",
     "customer_lifetime_value",
+    "clv_retention_used",
+    "clv_retention_date",
     "lifecycle_missing_rate_count",
     "purchase_count",
     "purchase_refund_amount",

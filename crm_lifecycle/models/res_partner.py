@@ -167,14 +167,14 @@ class ResPartner(models.Model):
         string="Lifetime Value Retention Rate",
         compute="_compute_clv_retention_freshness",
         digits=(16, 4),
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="Yearly retention rate (0-1) behind the lifetime value: the company's rate when set, else the "
         "estimate of the lifecycle refresh (see Estimated On).",
     )
     clv_retention_date = fields.Date(
         string="Lifetime Value Estimated On",
         compute="_compute_clv_retention_freshness",
-        groups="base.group_user",
+        groups="crm_lifecycle.group_crm_care_user",
         help="Date the retention rate behind the lifetime value was estimated from all customers. The nightly "
         "refresh estimates it again once it is 30 days old and replaces it only when it moved by more than "
         "half a percentage point. Empty when the company sets the rate by hand or before the first refresh.",

@@ -12,10 +12,10 @@ class CrmCareCohortReport(models.Model):
 
     A small table (one row per company, cohort month and month from the cohort's month to the current one, a
     month without any purchase of the cohort included at 0 %: at most a few thousand rows whatever the number
-    of orders), filled from the purchase ledger (crm.purchase) by its own nightly
-    scheduled action (`_cron_refresh_cohorts`, after the lifecycle refresh: it reads the whole ledger once
-    more, so it runs on its own cron thread rather than lengthening the lifecycle run), so that the report opens at once on millions of orders. Figures are
-    those of the last nightly run.
+    of orders), filled from the purchase ledger (crm.purchase) by its own nightly scheduled action
+    (`_cron_refresh_cohorts`, after the lifecycle refresh: it reads the whole ledger once more, so it runs on
+    its own cron thread rather than lengthening the lifecycle run), so that the report opens at once on
+    millions of orders. Figures are those of the last nightly run.
 
     Rules: a purchase is a purchase of the ledger whose net amount is above zero (a fully refunded or
     zero-amount order is not one; `crm.purchase._get_purchase_totals_sql`), dated on its day in the Business
