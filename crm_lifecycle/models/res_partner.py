@@ -469,17 +469,22 @@ class ResPartner(models.Model):
 
     @api.model
     def _lifecycle_apply_stage_changes(self, moves, reason, order_by_partner=None):
-        """Write stage changes through the ORM, grouped by target stage; returns the number of errors.
+        """Write stage changes with their chatter tracking and stage history; returns the number of errors.
 
-        moves: (partner_id, stage_id, stage_date, old_stage_id) of commercial entities. Chatter tracking
-        and Automation Rules on lifecycle_stage_id see every change. A change that fails (a broken
+        moves: (partner_id, stage_id, stage_date, old_stage_id) of commercial entities; reason: the history
+        lines' reason (order, time, manual, stage_retired); order_by_partner: {partner id: sale order id}.
+        Set-based when nothing needs to see each change through the ORM (`_lifecycle_write_stages_sql`:
+        the same stage, tracking message and history line as `write()` gives); the others (an active
+        Automation Rule on contacts' updates, a churn reason to clear...) go through `write()`, grouped by
+        target stage, so that Automation Rules see every change. A change that fails there (a broken
         automation, a constraint) is logged and skipped; the others go on.
         """
         if not moves:
             return 0
         order_by_partner = order_by_partner or {}
+        orm_moves = self._lifecycle_write_stages_sql(moves, reason, order_by_partner)
         groups = defaultdict(list)
-        for partner_id, stage_id, stage_date, old_stage_id in moves:
+        for partner_id, stage_id, stage_date, old_stage_id in orm_moves:
             groups[stage_id, stage_date].append((partner_id, old_stage_id))
         history_vals = []
         errors = 0
