@@ -11,7 +11,7 @@ STAGE_FIELDS = ["lifecycle_stage_id", "lifecycle_stage_date", "write_uid", "writ
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _lifecycle_write_stages_sql(self, moves, reason, order_by_partner):
@@ -100,8 +100,8 @@ class ResPartner(models.Model):
                            create_uid, create_date, write_uid, write_date)
                    SELECT t.partner_id, t.old_stage_id, t.stage_id, COALESCE(t.stage_date, %(today)s), %(reason)s,
                           t.order_id, %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM unnest(%(ids)s::int[], %(old)s::int[], %(stages)s::int[], %(dates)s::date[], %(orders)s::int[])
-                          AS t(partner_id, old_stage_id, stage_id, stage_date, order_id)""",
+                     FROM unnest(%(ids)s::int[], %(old)s::int[], %(stages)s::int[], %(dates)s::date[],
+                                 %(orders)s::int[]) AS t(partner_id, old_stage_id, stage_id, stage_date, order_id)""",
                 ids=[row[0] for row in rows],
                 old=[row[1] for row in rows],
                 stages=[row[2] for row in rows],
@@ -157,7 +157,8 @@ class ResPartner(models.Model):
                    ), value AS (
                        SELECT * FROM jsonb_to_recordset(%(values)s::jsonb) AS v(key int, %(typed)s)
                    )
-                   INSERT INTO mail_tracking_value (mail_message_id, %(columns)s, create_uid, create_date, write_uid, write_date)
+                   INSERT INTO mail_tracking_value
+                          (mail_message_id, %(columns)s, create_uid, create_date, write_uid, write_date)
                    SELECT message.id, %(selected)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM message JOIN t ON t.res_id = message.res_id JOIN value v ON v.key = t.key""",
                 ids=[partner_id for partner_id, __, __ in changes],
@@ -165,7 +166,8 @@ class ResPartner(models.Model):
                 keys=[list(values).index((old, new)) for __, old, new in changes],
                 values=json.dumps([dict(row, key=key) for key, row in enumerate(values.values())]),
                 typed=SQL(", ").join(
-                    SQL("%s %s", SQL.identifier(name), SQL(TrackingValue._fields[name].column_type[1])) for name in columns
+                    SQL("%s %s", SQL.identifier(name), SQL(TrackingValue._fields[name].column_type[1]))
+                    for name in columns
                 ),
                 columns=SQL(", ").join(SQL.identifier(name) for name in columns),
                 selected=SQL(", ").join(SQL.identifier("v", name) for name in columns),

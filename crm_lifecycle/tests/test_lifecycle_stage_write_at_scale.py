@@ -55,7 +55,11 @@ class TestLifecycleStageWriteAtScale(LifecycleCase):
         return notes.filtered(lambda m: "at_risk" in self._tracked_codes(m))
 
     def _tracked_codes(self, message):
-        return self.env["crm.lifecycle.stage"].browse(message.tracking_value_ids.mapped("new_value_integer")).mapped("code")
+        return (
+            self.env["crm.lifecycle.stage"]
+            .browse(message.tracking_value_ids.mapped("new_value_integer"))
+            .mapped("code")
+        )
 
     def _plan_call_when_at_risk(self):
         automation = self.env["base.automation"].create(
@@ -105,7 +109,9 @@ class TestLifecycleStageWriteAtScale(LifecycleCase):
         self.assertEqual(note.date.date(), self._days_ago(-1))
         self.assertEqual(len(note.tracking_value_ids), len(reference.tracking_value_ids))
         for name in TRACKING_FIELDS:
-            self.assertEqual(note.tracking_value_ids[name], reference.tracking_value_ids[name], f"the tracking's {name}")
+            self.assertEqual(
+                note.tracking_value_ids[name], reference.tracking_value_ids[name], f"the tracking's {name}"
+            )
         self.assertEqual(note.tracking_value_ids.old_value_char, self.stage["active"].name)
         self.assertEqual(note.tracking_value_ids.new_value_char, self.stage["at_risk"].name)
 
