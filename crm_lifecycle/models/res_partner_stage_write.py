@@ -25,15 +25,19 @@ class ResPartner(models.Model):
         line (`reason`, the order of `order_by_partner` {partner id: sale order id}). The stored fields
         depending on the stage are marked for recomputation (`modified`).
 
-        Left to `write()` (returned): every move when an active Automation Rule on contacts reacts to
-        updates (it must see each change), and the moves of partners already written in this transaction
-        (Odoo's tracking will log their changes at commit: one note, not two), with a churn reason (leaving
-        Churned clears it: res_partner_voice), or for which another addon gives a tracking subtype or log
-        message.
+        Left to `write()` (returned): every move when an active Automation Rule on contacts' updates watches
+        the stage or its date, or any field (no trigger field): it must see each change; and the moves of
+        partners already written in this transaction (Odoo's tracking will log their changes at commit: one
+        note, not two), with a churn reason (leaving Churned clears it: res_partner_voice), or for which
+        another addon gives a tracking subtype or log message.
         """
         partners = self.browse([move[0] for move in moves])
-        if self.env["base.automation"]._get_actions(partners, WRITE_TRIGGERS):
-            return moves
+        for automation in self.env["base.automation"]._get_actions(partners, WRITE_TRIGGERS).sudo():
+            # A rule reacts to this write unless it only watches other fields (its trigger fields).
+            if not automation.trigger_field_ids or set(STAGE_FIELDS[:2]) & set(
+                automation.trigger_field_ids.mapped("name")
+            ):
+                return moves
         track = "lifecycle_stage_id" in self._track_get_fields() and not (
             self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack")
         )

@@ -171,7 +171,16 @@ class TestLifecycleStageWriteAtScale(LifecycleCase):
         self.assertEqual(len(tracked.filtered(lambda t: t.field_id.name == "phone")), 1)
 
     def test_stage_changes_take_constant_queries(self):
-        """Stage changes cost the same statements for 2 customers as for 6: no query per customer."""
+        """Stage changes cost the same statements for 2 customers as for 6: no query per customer, also
+        with an Automation Rule that watches other fields of contacts."""
+        self.env["base.automation"].create(
+            {
+                "name": "New email",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [(4, self.env.ref("base.field_res_partner__email").id)],
+            }
+        )
         partners = self.env["res.partner"]
         for index in range(9):
             partners |= self._customer(f"Drifting {index}")
