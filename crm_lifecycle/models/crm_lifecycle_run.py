@@ -511,7 +511,8 @@ class CrmLifecycleRun(models.Model):
         Partner._crm_care_nightly_sync_contacts()
 
     def _apply_chunk(self, chunk, initial=False):
-        """Write one chunk's changed values; stage changes go through the ORM (tracking, automations).
+        """Write one chunk's changed values, then its stage changes (`res.partner._lifecycle_apply_stage_changes`:
+        set-based with their chatter tracking and history, through write() when an Automation Rule listens).
 
         A customer whose values changed since the run was prepared (she ordered, a manager locked her
         stage) is not given the line's older values: she is recomputed now from the current orders

@@ -431,7 +431,8 @@ class ResPartner(models.Model):
         """Recompute metrics and stage of these partners' commercial entities, in this transaction.
 
         A constant number of queries whatever the customers' order history: one statement computes and
-        writes the metrics of every entity of a company, then only stage changes go through the ORM.
+        writes the metrics of every entity of a company, then the stage changes are written with their tracking
+        and history (`_lifecycle_apply_stage_changes`).
         RFM scores are relative to all customers and are left to the nightly run.
         """
         partners = self.commercial_partner_id
