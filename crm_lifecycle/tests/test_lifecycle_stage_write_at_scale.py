@@ -241,3 +241,38 @@ class TestLifecycleStageWriteAtScale(LifecycleCase):
             self.assertEqual(tracked.sorted("id")[-1].new_value_char, stage.name)
             self.assertEqual(tracked.sorted("id")[-1].mail_message_id.res_id, partner.id)
         self.assertEqual(customers[0].activity_ids.summary, "Customer at risk")
+
+    def test_a_time_based_rule_on_the_stage_history_reacts_to_set_based_moves(self):
+        """docs/deployment.md: to react to stage changes in bulk, base the rule on the stage history's date."""
+        tag = self.env["res.partner.category"].create({"name": "Call: at risk"})
+        rule = self.env["base.automation"].create(
+            {
+                "name": "Tag who turns At Risk",
+                "model_id": self.env.ref("crm_lifecycle.model_crm_lifecycle_history").id,
+                "trigger": "on_time",
+                "trg_date_id": self.env.ref("crm_lifecycle.field_crm_lifecycle_history__date").id,
+                "trg_date_range": 0,
+                "trg_date_range_type": "day",
+                "filter_domain": "[('to_stage_id.code', '=', 'at_risk')]",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Tag the customer",
+                "model_id": self.env.ref("crm_lifecycle.model_crm_lifecycle_history").id,
+                "base_automation_id": rule.id,
+                "state": "code",
+                "code": f"record.partner_id.write({{'category_id': [Command.link({tag.id})]}})",
+            }
+        )
+        drifting, steady = self._customer("Drifting"), self._customer("Steady")
+        self._order(drifting, self._days_ago(179))
+        self._order(steady, self._days_ago(10))
+        self._run_cron()
+        self._run_cron(on=self._days_ago(-1))
+        self.assertEqual(drifting.lifecycle_stage_id, self.stage["at_risk"])
+        moment = datetime.combine(self._days_ago(-1), time(23))
+        with frozen(self.env, moment), self._no_commit():
+            self.env["base.automation"]._cron_process_time_based_actions()
+        self.assertIn(tag, drifting.category_id, "the time-based rule saw the set-based move")
+        self.assertNotIn(tag, steady.category_id)
