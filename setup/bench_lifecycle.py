@@ -205,11 +205,11 @@ def explain_writes(env, day):
 
     with freeze_time(day, tick=True):
         run = env["crm.lifecycle.run"]
+        run._set_batch_session()
         params = run._get_lifecycle_params(env.company)
         if params["rfm_due"]:  # that night estimates the RFM cut points first (rolled back below)
             params = run._estimate_rfm_cut_points(env.company, params)
         query = run._get_metrics_query(params)
-        run._set_batch_session()
         metric = SQL(
             "(%s OR q.stage_id IS DISTINCT FROM q.old_stage_id)",
             changed([col for col in METRIC_COLUMNS if col != "customer_lifetime_value"]),

@@ -470,9 +470,8 @@ class CrmLifecycleRun(models.Model):
             "monetary": [float(amount) for amount in monetary],
             "revenue": [float(amount) for amount in revenue],
         }
-        company.write(
-            {"rfm_cut_points": cuts, "rfm_cut_points_date": params["today"], "rfm_cut_points_check_date": params["today"]}
-        )
+        today = params["today"]
+        company.write({"rfm_cut_points": cuts, "rfm_cut_points_date": today, "rfm_cut_points_check_date": today})
         return dict(new_params, rfm_cuts=cuts)
 
     @api.model

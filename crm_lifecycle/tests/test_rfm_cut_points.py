@@ -149,7 +149,8 @@ class TestRfmCutPoints(LifecycleCase):
         # A second customer buying less, older: below every cut point of the first.
         second = self._customer("Second")
         self._order(second, self._days_ago(-1), amount=50)
-        self.assertEqual(self._scores(second), {"Second": (5, 5, 1, 1)}, "a newer purchase: R 5; a smaller amount: M 1 and percentile 1")
+        # A newer purchase: R 5; a smaller amount: M 1 and percentile 1.
+        self.assertEqual(self._scores(second), {"Second": (5, 5, 1, 1)})
 
     def test_equal_customers_share_the_top_scores(self):
         equal = self.env["res.partner"].create([{"name": f"Equal {i}"} for i in range(3)])
