@@ -205,8 +205,11 @@ def explain_writes(env, day):
 
     with freeze_time(day, tick=True):
         run = env["crm.lifecycle.run"]
-        query = run._get_metrics_query(run._get_lifecycle_params(env.company))
         run._set_batch_session()
+        params = run._get_lifecycle_params(env.company)
+        if params["rfm_due"]:  # that night estimates the RFM cut points first (rolled back below)
+            params = run._estimate_rfm_cut_points(env.company, params)
+        query = run._get_metrics_query(params)
         metric = SQL(
             "(%s OR q.stage_id IS DISTINCT FROM q.old_stage_id)",
             changed([col for col in METRIC_COLUMNS if col != "customer_lifetime_value"]),
@@ -302,6 +305,8 @@ def main():
                 explain_writes(env, today + timedelta(days=7))
             night(env, "night +7 (six days after the next night)", today + timedelta(days=7))
             if args.later_days not in (0, 1, 7, 30):
+                if explain:
+                    explain_writes(env, today + timedelta(days=args.later_days))
                 night(env, f"night +{args.later_days}", today + timedelta(days=args.later_days))
     finally:
         odoo.sql_db.close_db(scratch)

@@ -55,6 +55,7 @@ NEED_TO_KNOW_PARTNER_FIELDS = {
     "customer_lifetime_value",
     "clv_retention_used",
     "clv_retention_date",
+    "rfm_cut_points_date",
     "lifecycle_missing_rate_count",
     "purchase_count",
     "purchase_refund_amount",

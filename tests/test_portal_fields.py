@@ -78,6 +78,7 @@ INTERNAL_SAMPLE = {
         "rfm_monetary_score",
         "customer_lifetime_value",
         "revenue_percentile",
+        "rfm_cut_points_date",
         "total_revenue",
         "care_opt_out",
         "loyalty_tier_locked",
@@ -86,7 +87,7 @@ INTERNAL_SAMPLE = {
         "complaint_count",
     ],
     "sale.order": ["partner_lifecycle_stage_id", "complaint_count"],
-    "res.company": ["complaint_approval_amount", "clv_margin_rate"],
+    "res.company": ["complaint_approval_amount", "clv_margin_rate", "rfm_cut_points", "rfm_cut_points_date"],
     "crm.complaint": ["severity", "sla_status", "cause_id", "team_id", "followup_result", "reopen_count"],
 }
 

@@ -51,6 +51,15 @@ CHUNK_SIZE = 20000
 RETENTION_PERIOD_DAYS = 30
 RETENTION_PRECISION = 0.005
 RETENTION_DIGITS = 4
+# RFM scores (1-5) and the revenue percentile (1-100) place a customer among all customers, but a customer who
+# did nothing must not be rewritten because others did: every customer is scored against cut points stored per
+# company (res.company.rfm_cut_points: the last-purchase dates, purchase counts and amounts from which each score
+# starts, and the first day of the window the frequency and monetary values count). A full run estimates them
+# again from all customers once they were checked RFM_PERIOD_DAYS ago (or when there are none: a new company, a
+# new RFM window), and replaces them only when the new ones would change the stored scores of more than
+# RFM_PRECISION (1 %) of the scored customers; else the cut points in use stay (checked again in 30 days).
+RFM_PERIOD_DAYS = 30
+RFM_PRECISION = 0.01
 # Key of the advisory lock that makes preparing a run single-worker ("crm_lifecycle" as a number).
 PREPARE_LOCK_KEY = 0x63726D6C6966
 
@@ -97,6 +106,15 @@ class CrmLifecycleRun(models.Model):
         estimated_on = company.clv_retention_estimate_date
         stored_retention = company.clv_retention_estimate if estimated_on else None
         retention_due = not estimated_on or (today - estimated_on).days >= RETENTION_PERIOD_DAYS
+        # The RFM cut points in use (see RFM_PERIOD_DAYS): frequency and monetary values count the purchases from
+        # their window's first day, so that nobody's values move between two estimations without a purchase.
+        rfm_cuts = company.rfm_cut_points or None
+        rfm_checked_on = company.rfm_cut_points_check_date
+        rfm_due = not rfm_cuts or not rfm_checked_on or not 0 <= (today - rfm_checked_on).days < RFM_PERIOD_DAYS
+        if rfm_cuts:
+            rfm_start = business_time.day_start_utc(tz, fields.Date.to_date(rfm_cuts["window_start"]))
+        else:
+            rfm_start = younger_than(company.rfm_window_days)
         return {
             "company_id": company.id,
             "default_company_id": self.env.company.id,
@@ -110,7 +128,9 @@ class CrmLifecycleRun(models.Model):
             "loyal_min": company.lifecycle_loyal_min_orders,
             "year_start": younger_than(365),
             "prev_year_start": younger_than(730),
-            "rfm_start": younger_than(company.rfm_window_days),
+            "rfm_start": rfm_start,
+            "rfm_cuts": rfm_cuts,
+            "rfm_due": rfm_due,
             "margin": company.clv_margin_rate,
             "discount": company.clv_discount_rate,
             "horizon": company.clv_horizon_years,
@@ -216,8 +236,9 @@ class CrmLifecycleRun(models.Model):
         """SELECT computing, per commercial entity, every lifecycle value and the stage it should have.
 
         Without partner_ids: every commercial entity of params' company that has orders, an open
-        pipeline or lifecycle values to reset, with RFM scores relative to all of them and the retention
-        rate estimated from them. With partner_ids (commercial entities): only those, RFM scores kept.
+        pipeline or lifecycle values to reset, with the retention rate estimated from them. With partner_ids
+        (commercial entities): only those. Both score RFM against the company's stored cut points
+        (params' rfm_cuts, see `_estimate_rfm_cut_points`); without cut points selected customers keep theirs.
         Columns: partner_id, METRIC_COLUMNS, RFM_COLUMNS, stage_id, stage_date, old_stage_id, old_stage_date,
         old_<column> (the stored value of each metric and RFM column), locked,
         retention_rate.
@@ -295,7 +316,7 @@ class CrmLifecycleRun(models.Model):
                        ROUND(COALESCE(a.revenue_last_year, 0), %(digits)s) AS revenue_last_year,
                        ROUND(COALESCE(a.total_revenue, 0), %(digits)s) AS total_revenue,
                        COALESCE(a.rfm_frequency, 0) AS rfm_frequency,
-                       COALESCE(a.rfm_monetary, 0) AS rfm_monetary,
+                       ROUND(COALESCE(a.rfm_monetary, 0), %(digits)s) AS rfm_monetary,
                        COALESCE(a.ordered_prev_year, FALSE) AS ordered_prev_year,
                        pl.partner_id IS NOT NULL AS has_pipeline
                   FROM res_partner cp
@@ -350,24 +371,108 @@ class CrmLifecycleRun(models.Model):
 
     @api.model
     def _metrics_cte_rfm(self, params, partner_ids=None):
-        """CTE rfm: the RFM scores (1-5) and revenue percentile (1-100) of customers with purchases,
-        relative to all of base in a full run (no partner_ids), else their stored scores.
+        """CTE rfm: the RFM scores (1-5) and revenue percentile (1-100) of customers with purchases, scored
+        against the company's stored cut points (params' rfm_cuts): a score is 1 plus the number of its cut
+        points the customer's value reaches (last purchase on or after the date; purchase count, net amount
+        in the window or total revenue at least the figure). Without cut points, selected customers
+        (partner_ids) keep their stored scores, and a full run has none to give (no customer with purchases).
         Columns: partner_id, r, f, m, pct."""
-        if partner_ids is not None:
+        cuts = params["rfm_cuts"]
+        if partner_ids is not None and not cuts:
             return SQL(
                 """SELECT partner_id, old_r AS r, old_f AS f, old_m AS m, old_pct AS pct
                      FROM base
                     WHERE order_count > 0"""
             )
+        cuts = cuts or {}
         return SQL(
             """SELECT partner_id,
-                          CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
-                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_frequency))::int AS f,
-                          CEIL(5 * CUME_DIST() OVER (ORDER BY rfm_monetary))::int AS m,
-                          CEIL(100 * CUME_DIST() OVER (ORDER BY total_revenue))::int AS pct
-                     FROM base
-                    WHERE order_count > 0"""
+                      1 + width_bucket(last_order_date, %(recency)s::date[]) AS r,
+                      1 + width_bucket(rfm_frequency::bigint, %(frequency)s::bigint[]) AS f,
+                      1 + width_bucket(rfm_monetary::numeric, %(monetary)s::numeric[]) AS m,
+                      1 + width_bucket(total_revenue::numeric, %(revenue)s::numeric[]) AS pct
+                 FROM base
+                WHERE order_count > 0""",
+            recency=cuts.get("recency"),
+            frequency=cuts.get("frequency"),
+            monetary=cuts.get("monetary"),
+            revenue=cuts.get("revenue"),
         )
+
+    @api.model
+    def _estimate_rfm_cut_points(self, company, params):
+        """Estimate the company's RFM cut points from all its customers with purchases and store them when due.
+
+        The scores of a fresh estimate are the ranks of today's values: ceil(5 x cume_dist) over the last
+        purchase date, the purchases and net amount since the window's first day (today - rfm_window_days + 1)
+        and, for the percentile, ceil(100 x cume_dist) over the total revenue; ties share a score. A score's
+        cut point is the smallest value of the customers having at least that score, so scoring today's values
+        against the cut points gives exactly those ranks, and scoring later values gives the same scale.
+
+        The new cut points replace the stored ones (with today's date) when there are none or when they would
+        change the stored scores of more than RFM_PRECISION of the customers; else the stored ones stay and only
+        their check date moves to today (next estimation RFM_PERIOD_DAYS later). Nothing is stored without a
+        customer with purchases. Returns params, with the new cut points and window when they replace the old.
+        """
+        window_start = params["today"] - timedelta(days=company.rfm_window_days - 1)
+        new_params = dict(params, rfm_start=business_time.day_start_utc(params["tz"], window_start))
+
+        def cut_points(column, score, top):
+            return SQL(
+                "ARRAY[%s]",
+                SQL(", ").join(
+                    SQL("MIN(%s) FILTER (WHERE %s >= %s)", SQL.identifier("s", column), SQL.identifier("s", score), k)
+                    for k in range(2, top + 1)
+                ),
+            )
+
+        [(customers, moved, recency, frequency, monetary, revenue)] = self.env.execute_query(
+            SQL(
+                """WITH agg AS (
+                       %(agg)s
+                   ), pipeline AS (
+                       %(pipeline)s
+                   ), base AS (
+                       %(base)s
+                   )
+                   SELECT COUNT(*),
+                          COUNT(*) FILTER (WHERE (s.r, s.f, s.m, s.pct)
+                                                 IS DISTINCT FROM (s.old_r, s.old_f, s.old_m, s.old_pct)),
+                          %(recency)s, %(frequency)s, %(monetary)s, %(revenue)s
+                     FROM (SELECT b.last_order_date, b.rfm_frequency, b.rfm_monetary, b.total_revenue,
+                                  b.old_r, b.old_f, b.old_m, b.old_pct,
+                                  CEIL(5 * CUME_DIST() OVER (ORDER BY b.last_order_date))::int AS r,
+                                  CEIL(5 * CUME_DIST() OVER (ORDER BY b.rfm_frequency))::int AS f,
+                                  CEIL(5 * CUME_DIST() OVER (ORDER BY b.rfm_monetary))::int AS m,
+                                  CEIL(100 * CUME_DIST() OVER (ORDER BY b.total_revenue))::int AS pct
+                             FROM base b
+                            WHERE b.order_count > 0) s""",
+                agg=self._get_metrics_purchases_sql(new_params),
+                pipeline=self._metrics_cte_pipeline(new_params),
+                base=self._metrics_cte_base(new_params),
+                recency=cut_points("last_order_date", "r", 5),
+                frequency=cut_points("rfm_frequency", "f", 5),
+                monetary=cut_points("rfm_monetary", "m", 5),
+                revenue=cut_points("total_revenue", "pct", 100),
+            )
+        )
+        if not customers:
+            return params
+        if params["rfm_cuts"] and moved <= RFM_PRECISION * customers:
+            company.rfm_cut_points_check_date = params["today"]
+            return params
+        cuts = {
+            "window_start": window_start.isoformat(),
+            "customers": customers,
+            "recency": [day.isoformat() for day in recency],
+            "frequency": frequency,
+            # amounts rounded to the currency (base rounds them): exact in JSON
+            "monetary": [float(amount) for amount in monetary],
+            "revenue": [float(amount) for amount in revenue],
+        }
+        today = params["today"]
+        company.write({"rfm_cut_points": cuts, "rfm_cut_points_date": today, "rfm_cut_points_check_date": today})
+        return dict(new_params, rfm_cuts=cuts)
 
     @api.model
     def _metrics_cte_staged(self, params):
@@ -462,11 +567,14 @@ class CrmLifecycleRun(models.Model):
         self._batch_run(chunk_size)
 
     def _prepare_run_lines(self, chunk_size):
-        """Every company's customers whose values change, as run lines; stores the retention estimate."""
+        """Every company's customers whose values change, as run lines; stores the retention estimate and
+        the RFM cut points when they are due (`_estimate_rfm_cut_points`)."""
         # All of them on purpose: a few companies.
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         for company in companies:
             params = self._get_lifecycle_params(company)
+            if params["rfm_due"]:
+                params = self._estimate_rfm_cut_points(company, params)
             query = self._get_metrics_query(params)
             columns = (*METRIC_COLUMNS, *RFM_COLUMNS, "stage_id", "stage_date")
             rows = self.env.execute_query(

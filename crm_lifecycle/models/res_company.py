@@ -79,6 +79,39 @@ class ResCompany(models.Model):
         "first refresh, and when a retention rate is set by hand.",
         groups="base.group_user",
     )
+    rfm_cut_points = fields.Json(
+        string="RFM Cut Points",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Where each RFM score and revenue percentile starts, estimated from all customers with purchases by "
+        "the lifecycle refresh; every customer is scored against them. A dict: window_start (ISO date: frequency "
+        "and monetary values count the purchases from that day on), customers (how many customers they were "
+        "estimated from), recency (4 ISO dates: a last purchase on or after the 1st gives recency 2, ... on or "
+        "after the 4th gives 5), frequency (4 purchase counts in the window: at least the 1st gives 2, ... the "
+        "4th gives 5), monetary (4 net amounts in the window, company currency: same), revenue (99 total revenues, "
+        "company currency: at least the 1st gives percentile 2, ... the 99th gives 100). Below the first cut point "
+        "a customer scores 1. Empty before the first refresh and after the RFM window changed.",
+    )
+    rfm_cut_points_date = fields.Date(
+        string="RFM Cut Points Computed On",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Business date of the lifecycle refresh that computed the RFM cut points in use from all customers. "
+        "Checked again 30 days after their last check, they are replaced (with this date) only when the new ones "
+        "would change the scores of more than 1 % of the customers; between two estimations a customer's scores "
+        "change only when her own purchases cross a cut point.",
+    )
+    rfm_cut_points_check_date = fields.Date(
+        string="RFM Cut Points Checked On",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Business date of the lifecycle refresh that last compared the RFM cut points in use with new ones "
+        "estimated from all customers (they stayed when within 1 % of the customers' scores). The next estimation "
+        "is 30 days later; changing the RFM window makes it the next refresh.",
+    )
 
     @api.constrains(
         "lifecycle_new_days",
@@ -121,6 +154,16 @@ class ResCompany(models.Model):
                         problem=message,
                     )
                 )
+
+    def write(self, vals):
+        # RFM cut points estimated over another window do not fit the new one: the next refresh estimates them.
+        moved = self.browse()
+        if "rfm_window_days" in vals:
+            moved = self.sudo().filtered(lambda company: company.rfm_window_days != vals["rfm_window_days"])
+        result = super().write(vals)
+        if moved:
+            moved.write({"rfm_cut_points": False, "rfm_cut_points_date": False, "rfm_cut_points_check_date": False})
+        return result
 
     @api.depends("partner_id.tz")
     def _compute_crm_care_tz(self):

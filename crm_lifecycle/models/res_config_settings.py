@@ -10,6 +10,8 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_churn_days = fields.Integer(related="company_id.lifecycle_churn_days", readonly=False)
     lifecycle_loyal_min_orders = fields.Integer(related="company_id.lifecycle_loyal_min_orders", readonly=False)
     rfm_window_days = fields.Integer(related="company_id.rfm_window_days", readonly=False)
+    rfm_cut_points_date = fields.Date(related="company_id.rfm_cut_points_date")
+    rfm_cut_points_check_date = fields.Date(related="company_id.rfm_cut_points_check_date")
     clv_margin_rate = fields.Float(related="company_id.clv_margin_rate", readonly=False)
     clv_discount_rate = fields.Float(related="company_id.clv_discount_rate", readonly=False)
     clv_horizon_years = fields.Integer(related="company_id.clv_horizon_years", readonly=False)

@@ -179,6 +179,15 @@ class ResPartner(models.Model):
         "refresh estimates it again once it is 30 days old and replaces it only when it moved by more than "
         "half a percentage point. Empty when the company sets the rate by hand or before the first refresh.",
     )
+    rfm_cut_points_date = fields.Date(
+        string="RFM Cut Points Computed On",
+        compute="_compute_rfm_cut_points_date",
+        groups="crm_lifecycle.group_crm_care_user",
+        help="Date the cut points behind the RFM scores and revenue percentile (where each score starts) were "
+        "computed from all customers. The nightly refresh checks them every 30 days and replaces them only when "
+        "they would change the scores of more than 1 % of the customers; in between, this customer's scores change "
+        "only with her own purchases. Empty before the first refresh.",
+    )
     lifecycle_missing_rate_count = fields.Integer(
         string="Purchases Without Exchange Rate",
         compute="_compute_lifecycle_missing_rate_count",
@@ -277,6 +286,12 @@ class ResPartner(models.Model):
             fixed = company.clv_retention_rate
             partner.clv_retention_used = fixed or company.clv_retention_estimate
             partner.clv_retention_date = not fixed and company.clv_retention_estimate_date
+
+    @api.depends("company_id")
+    def _compute_rfm_cut_points_date(self):
+        main_company = self.env["res.company"]._get_crm_care_main_company()
+        for partner in self:
+            partner.rfm_cut_points_date = (partner.company_id or main_company).sudo().rfm_cut_points_date
 
     def _compute_lifecycle_missing_rate_count(self):
         counts = self._ledger_counts(SQL("l.is_currency_rate_missing"))
@@ -433,7 +448,8 @@ class ResPartner(models.Model):
         A constant number of queries whatever the customers' order history: one statement computes and
         writes the metrics of every entity of a company, then the stage changes are written with their tracking
         and history (`_lifecycle_apply_stage_changes`).
-        RFM scores are relative to all customers and are left to the nightly run.
+        RFM scores and the revenue percentile are scored at once against the company's stored cut points
+        (estimated by the nightly run from all customers); before the first run has stored any, they are kept.
         """
         partners = self.commercial_partner_id
         if not partners:

@@ -32,6 +32,7 @@ from . import test_care_purchases
 from . import test_purchase_ledger_performance
 from . import test_business_time_zone
 from . import test_lifecycle_rfm_window
+from . import test_rfm_cut_points
 from . import test_readme_reports
 from . import test_readme_care_reports
 from . import test_readme_rfm

@@ -59,6 +59,9 @@ class LifecycleCase(TransactionCase):
                 "clv_horizon_years": 5,
                 "clv_retention_rate": 0.0,
                 "clv_retention_estimate_date": False,  # no estimate of an earlier night (installation's)
+                "rfm_cut_points": False,  # nor RFM cut points
+                "rfm_cut_points_date": False,
+                "rfm_cut_points_check_date": False,
             }
         )
         # Tests measure relative scores and exact stage moves: start from a database without customers.

@@ -41,6 +41,11 @@ class TestLifecycleRunKeepsNewerFacts(TwoWorkersCase):
             self.partner_id = env["res.partner"].create({"name": "Newer Facts Customer"}).id
             # Not the first run after installation: stage changes go through the ORM.
             self.done_run = env["crm.lifecycle.run"].create({"date": "2000-01-01", "state": "done"}).id
+            # No RFM cut points yet (as on a new company): her order keeps no RFM scores, so the prepared line
+            # (scored against the run's first estimate) writes her row when applied.
+            self.rfm_fields = ("rfm_cut_points", "rfm_cut_points_date", "rfm_cut_points_check_date")
+            self.rfm_saved = {name: company[name] for name in self.rfm_fields}
+            company.write(dict.fromkeys(self.rfm_fields, False))
         with freeze_time(self._at(10) - timedelta(days=self.first_age)), self.registry.cursor() as cr:
             self._confirm_order(self._env(cr))
         self.addCleanup(self._cleanup)
@@ -64,6 +69,7 @@ class TestLifecycleRunKeepsNewerFacts(TwoWorkersCase):
             env["res.partner"].browse(self.partner_id).unlink()
             env["crm.lifecycle.run"].search([("id", ">=", self.done_run)]).unlink()
             self.product.with_env(env).unlink()
+            env.company.write(self.rfm_saved)
 
     def _customer(self):
         """(stage code, order count, last order date) as committed."""
