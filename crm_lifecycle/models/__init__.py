@@ -31,3 +31,4 @@ from . import crm_care_touch_retention
 from . import mail_message
 from . import crm_privacy_log
 from . import res_partner_privacy
+from . import spreadsheet_dashboard
