@@ -4,6 +4,7 @@ compare them with the analysis views they stand for, opened from their menu as t
 
 import io
 import json
+import logging
 import re
 
 import polib
@@ -14,6 +15,8 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.tools.translate import code_translations, extract_formula_terms, extract_spreadsheet_terms
 
 from .readme_views import ReadmeViewMixin
+
+_logger = logging.getLogger(__name__)
 
 
 class DashboardFiguresMixin(ReadmeViewMixin):
@@ -214,18 +217,22 @@ class DashboardLanguageMixin:
         self.assertEqual(self._shown_texts(self._served_snapshot(xmlid, english_reader)), english)
         self._assert_headers_translated(source, reader, english_reader)
 
+    def _kept_texts(self, lang):
+        """Texts whose `lang` translation is the text itself (acronyms such as NPS): `lang` readers read them so."""
+        return {
+            entry.msgid
+            for addon in self.ADDONS
+            for entry in polib.pofile(file_path(f"{addon}/i18n/{lang}.po"))
+            if entry.msgstr == entry.msgid
+        }
+
     def _assert_headers_translated(self, data, reader, english_reader):
         """The headers the pivots and Odoo charts of `data` show come from the fields, in the reader's language:
         the measures' and group-bys' labels, the group-bys' selection values and the names of the group-bys'
         records that CRM Care ships; no boolean group-by (the charts show a boolean group as `true`/`false`)."""
         fields_by_model, untranslated = {}, []
         # texts whose translation is the text itself (acronyms such as NPS): Chinese readers read them so
-        kept = {
-            entry.msgid
-            for addon in self.ADDONS
-            for entry in polib.pofile(file_path(f"{addon}/i18n/{reader.lang}.po"))
-            if entry.msgstr == entry.msgid
-        }
+        kept = self._kept_texts(reader.lang)
         for pivot in data.get("pivots", {}).values():
             dimensions = pivot["rows"] + pivot["columns"] + pivot["measures"]
             fields_by_model.setdefault(pivot["model"], set()).update(dim["fieldName"] for dim in dimensions)
@@ -266,3 +273,47 @@ class DashboardLanguageMixin:
                         not in kept
                     ]
         self.assertFalse(untranslated, "headers shown in English:\n" + "\n".join(untranslated))
+
+    def _assert_dashboards_shown_in_browser(self, lang="zh_CN"):
+        """A `lang` Customer Care user opens Customer Care and each dashboard of its group in the browser
+        (static/tests/tours/crm_care_dashboard_texts_tour.js): the first sheet of each of CRM Care's dashboards
+        shows the `lang` texts of its titles and pivot names, and none of its English texts (titles, pivot
+        names, the labels of its pivots' fields)."""
+        self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(list(self.ADDONS), [lang], overwrite=True)
+        reader = self._dashboard_reader(lang)
+        with self.assertLogs(self._logger.getChild("browser").name, logging.INFO) as logs:
+            self.start_tour("/odoo", "crm_care_dashboard_texts_tour", login=reader.login)
+        shown, opened = {}, set()
+        for line in logs.output:
+            if match := re.search(r"crm_care_dashboard_texts: (\d+) \d+,\d+ = (\".*\")$", line):
+                shown.setdefault(int(match[1]), set()).add(json.loads(match[2]))
+            elif match := re.search(r"crm_care_dashboard_texts: opened (\d+)", line):
+                opened.add(int(match[1]))
+        group = self.env.ref("crm_lifecycle.crm_care_dashboard_group")
+        dashboards = self.env["spreadsheet.dashboard"].search([("dashboard_group_id", "=", group.id)])
+        self.assertEqual(opened, set(dashboards.ids), "every dashboard of the group opened")
+        for dashboard in dashboards:
+            module = dashboard._get_dashboard_translation_namespace()
+            data = json.loads(dashboard.spreadsheet_data)
+            web = {
+                message["id"]: message["string"]
+                for message in code_translations.get_web_translations(module, lang)["messages"]
+            }
+            first = data["sheets"][0]["name"]
+            english = {
+                text
+                for place, text in self._shown_texts(data).items()
+                if place[0] == first or (place[0] == "pivot" and len(place) == 2)
+            }
+            labels = {
+                self.env[pivot["model"]]._fields[measure["fieldName"]].string
+                for pivot in data["pivots"].values()
+                for measure in pivot["measures"]
+                if measure["fieldName"] != "__count"
+            }
+            texts = shown.get(dashboard.id, set())
+            _logger.info("%s shows %s", dashboard.name, sorted(texts))
+            self.assertLessEqual({web[text] for text in english}, texts, f"{dashboard.name}: {lang} texts shown")
+            leftover = texts & (english | labels) - self._kept_texts(lang)
+            self.assertEqual(leftover, set(), f"{dashboard.name}: English texts shown")
