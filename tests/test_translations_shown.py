@@ -23,7 +23,9 @@ class TestTranslationsShown(TransactionCase):
             Model = self.env[view.model]
             arch = etree.fromstring(view.arch_db)
             groupings = [
-                field.get("name") for field in arch.iter("field") if view.type != "search" and field.get("type") != "measure"
+                field.get("name")
+                for field in arch.iter("field")
+                if view.type != "search" and field.get("type") != "measure"
             ]
             for node in arch.iter("filter"):
                 group_by = safe_eval(node.get("context") or "{}", {"uid": self.env.uid}).get("group_by") or []

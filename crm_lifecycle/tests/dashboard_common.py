@@ -254,7 +254,7 @@ class DashboardLanguageMixin:
             for name in names:
                 if shown[name]["string"] == english[name]["string"] not in kept:
                     untranslated.append(f"{model}.{name} label {english[name]['string']!r}")
-                selections = zip(shown[name].get("selection") or [], english[name].get("selection") or [])
+                selections = zip(shown[name].get("selection") or [], english[name].get("selection") or [], strict=True)
                 untranslated += [
                     f"{model}.{name} value {english_label!r}"
                     for (__, label), (__, english_label) in selections
