@@ -174,11 +174,11 @@ class TestPrivacyExport(PrivacyCase):
     def test_excel_export_has_one_sheet_per_section(self):
         content = self._export(self.people["alice"], "xlsx")
         workbook = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertIn("complaints", workbook.sheetnames)
-        self.assertIn("points_history", workbook.sheetnames)
-        sheet = workbook["contact"]
+        self.assertIn("Complaints", workbook.sheetnames)
+        self.assertIn("Points History", workbook.sheetnames)
+        sheet = workbook["Contact"]
         header = [cell.value for cell in sheet[1]]
-        self.assertEqual(sheet.cell(2, header.index("email") + 1).value, PEOPLE["alice"]["email"])
+        self.assertEqual(sheet.cell(2, header.index("Email") + 1).value, PEOPLE["alice"]["email"])
         with self.assertRaises(UserError):
             self._export(self.people["alice"], "pdf")
 

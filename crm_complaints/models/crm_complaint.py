@@ -820,11 +820,12 @@ class CrmComplaint(models.Model):
 
         One batched `activity_schedule` per leader (Odoo creates the activities of a recordset at once),
         without one notification email per activity: a burst of breaches (the cron was down, a holiday
-        ends) lands in the leader's activity menu, not as hundreds of mails.
+        ends) lands in the leader's activity menu, not as hundreds of mails. The summary is in the leader's
+        language (the cron has none).
         """
-        summary = self.env._("SLA breached: escalation")
         for user, complaints in self.grouped(lambda c: c._get_escalation_user()).items():
             if user:
+                summary = self.with_context(lang=user.lang).env._("SLA breached: escalation")
                 complaints.with_context(mail_activity_quick_update=True).activity_schedule(
                     "crm_complaints.mail_activity_type_complaint_escalation", summary=summary, user_id=user.id
                 )
@@ -850,17 +851,20 @@ class CrmComplaint(models.Model):
         )
         for complaint in self:
             partners = managers.filtered(lambda user, c=complaint: c.company_id in user.company_ids).partner_id
-            complaint.message_notify(
-                partner_ids=partners.ids,
-                subject=self.env._("Complaint %(complaint)s escalated to managers", complaint=complaint.name),
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Complaint %(complaint)s of %(customer)s has been late by its allowed time again.",
-                    complaint=complaint.display_name,
-                    customer=complaint.partner_id.display_name or "-",
-                ),
-                email_layout_xmlid="mail.mail_notification_light",
-            )
+            # one notification per language of the managers, each in its readers' language (the cron has none)
+            for lang, readers in partners.grouped("lang").items():
+                env = self.with_context(lang=lang).env
+                complaint.message_notify(
+                    partner_ids=readers.ids,
+                    subject=env._("Complaint %(complaint)s escalated to managers", complaint=complaint.name),
+                    body=Markup("<p>%s</p>")
+                    % env._(
+                        "Complaint %(complaint)s of %(customer)s has been late by its allowed time again.",
+                        complaint=complaint.display_name,
+                        customer=complaint.partner_id.display_name or "-",
+                    ),
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
         self._message_log_batch(
             dict.fromkeys(
                 self.ids, Markup("<p>%s</p>") % self.env._("SLA breached twice over: Customer Care Managers notified.")
@@ -903,7 +907,8 @@ class CrmComplaint(models.Model):
         self.sudo().activity_schedule(
             "crm_complaints.mail_activity_type_complaint_followup",
             date_deadline=date,
-            summary=self.env._("Follow-up visit: %(complaint)s", complaint=self.name),
+            # in the language of whom it is for (a cron or a customer may resolve or reopen)
+            summary=self.with_context(lang=user.lang).env._("Follow-up visit: %(complaint)s", complaint=self.name),
             user_id=user.id,
         )
         self.sudo()._write_bookkeeping({"followup_date": date})
@@ -924,7 +929,7 @@ class CrmComplaint(models.Model):
             if user:
                 complaint.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=self.env._("Reopened complaint: contact the customer"),
+                    summary=self.with_context(lang=user.lang).env._("Reopened complaint: contact the customer"),
                     user_id=user.id,
                 )
             body = (

@@ -20,6 +20,22 @@ class ResPartner(models.Model):
     def _crm_privacy_complaints(self):
         return self.env["crm.complaint"].with_context(active_test=False).search([("partner_id", "=", self.id)])
 
+    def _crm_personal_data_sheets(self):
+        sheets = super()._crm_personal_data_sheets()
+        sheets["complaints"] = (self.env._("Complaints"), "crm.complaint", {})
+        sheets["complaint_messages"] = (
+            self.env._("Complaint Messages"),
+            "mail.message",
+            {"complaint": self.env._("Complaint"), "author": self.env._("Author"), "body": self.env._("Message")},
+        )
+        sheets["complaint_ratings"] = (
+            self.env._("Complaint Ratings"),
+            "rating.rating",
+            {"complaint": self.env._("Complaint"), "rating": self.env._("Rating"), "feedback": self.env._("Feedback")},
+        )
+        sheets["compensations"] = (self.env._("Compensations"), "crm.complaint.compensation", {})
+        return sheets
+
     def _crm_personal_data(self):
         data = super()._crm_personal_data()
         complaints = self._crm_privacy_complaints()

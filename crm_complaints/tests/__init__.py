@@ -23,6 +23,8 @@ from . import test_demo_story
 from . import test_demo_complaints_by_product
 from . import test_settings_no_warning
 from . import test_complaint_dashboard
+from . import test_complaint_dashboard_language
+from . import test_staff_language
 from . import test_partner_care_summary
 from . import test_production_defaults
 from . import test_reply_scripts

@@ -56,3 +56,10 @@ class TestChurnReport(LifecycleCase):
             [("id", "in", rows.ids)], ["churn_reason_id", "complained_before"], ["__count"]
         )
         self.assertEqual(sorted((r.name, c, n) for r, c, n in groups), [("Price", False, 2), ("Service", True, 2)])
+        # the same, as the Customers dashboard's chart groups them (a named value, not true/false)
+        groups = self.env["crm.churn.report"]._read_group(
+            [("id", "in", rows.ids)], ["churn_reason_id", "complaint_before"], ["__count"]
+        )
+        self.assertEqual(
+            sorted((r.name, c, n) for r, c, n in groups), [("Price", "no_complaint", 2), ("Service", "complained", 2)]
+        )

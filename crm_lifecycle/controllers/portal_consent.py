@@ -14,7 +14,8 @@ HISTORY_LIMIT = 20
 
 class CustomerPortal(portal.CustomerPortal):
     def _crm_consent_values(self, partner_sudo, **extra):
-        channels = dict(CONSENT_CHANNELS)
+        # the channels' names in the customer's language (the field's translated selection values)
+        channels = dict(request.env["crm.consent"]._fields["channel"]._description_selection(request.env))
         return {
             **self._prepare_portal_layout_values(),
             "page_name": "consents",

@@ -32,3 +32,4 @@ from . import mail_message
 from . import crm_privacy_log
 from . import res_partner_privacy
 from . import res_partner_stage_write
+from . import spreadsheet_dashboard

@@ -465,6 +465,7 @@ class CrmCareTouch(models.Model):
         today = self.env.context.get("care_today") or company._get_lifecycle_today()[0]
         model_id = self.env["ir.model"]._get_id("res.partner")
         touches = list(self)
+        users = [touch._care_get_assignee(responsible=step.user_id) for touch in touches]
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -474,16 +475,23 @@ class CrmCareTouch(models.Model):
                         "res_model_id": model_id,
                         "res_id": touch.partner_id.id,
                         "activity_type_id": step.activity_type_id.id,
-                        "summary": step.activity_summary or touch.campaign_id.name,
-                        "user_id": touch._care_get_assignee(responsible=step.user_id).id,
+                        "summary": touch._care_work_title(user),
+                        "user_id": user.id,
                         "date_deadline": today,
                     }
-                    for touch in touches
+                    for touch, user in zip(touches, users, strict=True)
                 ]
             )
         )
         for touch, activity in zip(touches, activities, strict=True):
             touch._mark_done(activity_id=activity.id)
+
+    def _care_work_title(self, user):
+        """Title of the activity or opportunity this touch gives `user` (res.users, maybe empty): the step's
+        summary, else the campaign's name, in the user's language (the nightly job has none)."""
+        self.ensure_one()
+        touch = self.with_context(lang=user.lang)
+        return touch.step_id.activity_summary or touch.campaign_id.name
 
     def _care_execute_add_tag(self):
         self.partner_id.write({"category_id": [Command.link(self.step_id.tag_id.id)]})
@@ -505,19 +513,20 @@ class CrmCareTouch(models.Model):
     def _care_execute_create_opportunity(self):
         step = self.step_id
         touches = list(self)
+        users = [touch._care_get_assignee(named=step.user_id) for touch in touches]
         leads = (
             self.env["crm.lead"]
             .sudo()
             .create(
                 [
                     {
-                        "name": f"{step.activity_summary or touch.campaign_id.name} - {touch.partner_id.display_name}",
+                        "name": f"{touch._care_work_title(user)} - {touch.partner_id.display_name}",
                         "type": "opportunity",
                         "partner_id": touch.partner_id.id,
-                        "user_id": touch._care_get_assignee(named=step.user_id).id,
+                        "user_id": user.id,
                         "company_id": touch.company_id.id,
                     }
-                    for touch in touches
+                    for touch, user in zip(touches, users, strict=True)
                 ]
             )
         )

@@ -1,5 +1,6 @@
 import io
 import json
+import re
 
 import xlsxwriter
 
@@ -155,10 +156,28 @@ class ResPartner(models.Model):
         if file_format == "json":
             content, mimetype = _privacy_json(person, data), "application/json"
         else:
-            content = _privacy_xlsx(data)
+            content = _privacy_xlsx(data, person._crm_personal_data_sheets(), person.env)
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         self.env["crm.privacy.log"]._log(person, "export", channel, data, file_format)
         return f"personal-data-{person.id}.{file_format}", mimetype, content
+
+    def _crm_personal_data_sheets(self):
+        """How the Excel file names the sections of `_crm_personal_data` and their columns, in the reader's
+        language (the environment's: the person's own on the portal, the manager's in the back end):
+        {section: (sheet title, model whose field labels head the columns or None, {key: column title} for keys
+        that are no field of that model)}. Addons add their sections (call super, then update the dict)."""
+        return {
+            "contact": (self.env._("Contact"), "res.partner", {}),
+            "profile": (self.env._("Customer Profile"), "res.partner", {}),
+            "stage_history": (self.env._("Stage History"), "crm.lifecycle.history", {}),
+            "segments": (self.env._("Segments"), "crm.segment.member", {}),
+            "consents": (self.env._("Consents"), "crm.consent", {}),
+            "care_touches": (
+                self.env._("Care Touches"),
+                "crm.care.touch",
+                {"content": self.env._("Content"), "survey_answers": self.env._("Survey Answers")},
+            ),
+        }
 
     def _crm_personal_data(self):
         """{section name: [row dict, ...]}: everything CRM Care holds on this person (one partner, read as
@@ -332,16 +351,27 @@ def _privacy_json(partner, data):
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
 
 
-def _privacy_xlsx(data):
-    """One worksheet per section: a header row (the keys of its rows), then one row per record."""
+def _privacy_xlsx(data, sheets, env):
+    """One worksheet per section, named by its title in `sheets` (see `_crm_personal_data_sheets`): a header row
+    (the labels of its keys: field labels in `env`'s language, else the section's own titles, else the key), then
+    one row per record."""
     stream = io.BytesIO()
     workbook = xlsxwriter.Workbook(stream, {"in_memory": True})
     bold = workbook.add_format({"bold": True})
+    used = set()
     for section, rows in data.items():
-        sheet = workbook.add_worksheet(section[:31])
+        title, model, titles = sheets.get(section, (section, None, {}))
+        # Excel: at most 31 characters, none of []:*?/\, unique (case-insensitive)
+        name = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+        if name.lower() in used:
+            name = section[:31]
+        used.add(name.lower())
+        sheet = workbook.add_worksheet(name)
+        model_fields = env[model]._fields if model else {}
         columns = list(dict.fromkeys(key for row in rows for key in row))
         for col, key in enumerate(columns):
-            sheet.write(0, col, key, bold)
+            label = titles.get(key) or (model_fields[key]._description_string(env) if key in model_fields else key)
+            sheet.write(0, col, label, bold)
         for line, row in enumerate(rows, start=1):
             for col, key in enumerate(columns):
                 value = row.get(key)

@@ -45,6 +45,13 @@ class CrmChurnReport(models.Model):
         readonly=True,
         help="The customer (commercial entity) filed a complaint in the 90 days up to the day of churn.",
     )
+    complaint_before = fields.Selection(
+        [("complained", "Complained"), ("no_complaint", "No Complaint")],
+        string="Complaint in the 90 Days Before",
+        readonly=True,
+        help="Complained or No Complaint: whether the customer (commercial entity) filed a complaint in the 90 days "
+        "up to the day of churn; the charts group by it (they would show a yes/no field as true/false).",
+    )
 
     def _get_complained_before_sql(self, history, tz, days):
         """SQL boolean: did the customer of the history line `history` (its table alias, a str) complain in the
@@ -59,12 +66,16 @@ class CrmChurnReport(models.Model):
         tz = SQL("COALESCE(c.crm_care_tz, 'UTC')")
         return SQL(
             """
-            SELECT h.id, h.id AS history_id, h.partner_id, c.id AS company_id, h.date, h.from_stage_id,
-                   h.churn_reason_id, h.churn_reason_source, %(complained)s AS complained_before
-              FROM crm_lifecycle_history h
-              JOIN res_partner p ON p.id = h.partner_id
-              JOIN res_company c ON c.id = COALESCE(p.company_id, %(main)s)
-             WHERE h.to_stage_id = %(churned)s
+            SELECT churn.*,
+                   CASE WHEN churn.complained_before THEN 'complained' ELSE 'no_complaint' END AS complaint_before
+              FROM (
+                SELECT h.id, h.id AS history_id, h.partner_id, c.id AS company_id, h.date, h.from_stage_id,
+                       h.churn_reason_id, h.churn_reason_source, %(complained)s AS complained_before
+                  FROM crm_lifecycle_history h
+                  JOIN res_partner p ON p.id = h.partner_id
+                  JOIN res_company c ON c.id = COALESCE(p.company_id, %(main)s)
+                 WHERE h.to_stage_id = %(churned)s
+              ) churn
             """,
             complained=self._get_complained_before_sql("h", tz, COMPLAINT_LOOKBACK_DAYS),
             main=main_company.id,

@@ -55,6 +55,9 @@ from . import test_voice_segments
 from . import test_demo_story
 from . import test_care_dashboard
 from . import test_care_dashboard_voice
+from . import test_care_dashboard_language
+from . import test_care_staff_language
+from . import test_care_consent_portal_language
 from . import test_partner_care_summary
 from . import test_care_ready_made_campaigns
 from . import test_lifecycle_retention_freshness

@@ -97,10 +97,10 @@ class TestCareDashboardVoice(DashboardFiguresMixin, VoiceCase):
             DASHBOARD,
             "Churns by reason and complaint in the 90 days before",
             "crm_lifecycle.crm_churn_report_menu",
-            ["churn_reason_id", "complained_before"],
+            ["churn_reason_id", "complaint_before"],
             ["__count"],
             self.salesman,
             self.TODAY,
         )
-        self.assertEqual(grid[(service.id, False)]["__count"], 1)
-        self.assertEqual(grid[(price.id, False)]["__count"], 2)
+        self.assertEqual(grid[(service.id, "no_complaint")]["__count"], 1)
+        self.assertEqual(grid[(price.id, "no_complaint")]["__count"], 2)

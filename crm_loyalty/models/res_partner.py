@@ -477,7 +477,8 @@ class ResPartner(models.Model):
         Emails are rendered and sent in the company of the tier (the move's company), not the running
         user's: a contact without company of company B gets B's address and layout. The to-do goes along
         CRM Care's assignment chain (res.users._crm_care_get_assignee): salesperson, their sales team
-        leader, Customer Care managers, active and allowed in that company.
+        leader, Customer Care managers, active and allowed in that company; it is written in that user's
+        language.
         """
         ups, downs, tops = defaultdict(list), defaultdict(list), defaultdict(list)
         ladders = {}
@@ -515,13 +516,17 @@ class ResPartner(models.Model):
                 )
                 if not user:
                     continue
+                # in the language of whom it is for (the nightly job has none)
+                env = self.with_context(lang=user.lang).env
                 partner.with_company(company).activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,
-                    summary=self.env._(
-                        "%(partner)s reached %(tier)s", partner=partner.name, tier=partner.loyalty_tier_id.name
+                    summary=env._(
+                        "%(partner)s reached %(tier)s",
+                        partner=partner.name,
+                        tier=partner.loyalty_tier_id.with_context(lang=user.lang).name,
                     ),
-                    note=self.env._(
+                    note=env._(
                         "%(partner)s is now in the top membership tier. Thank them personally and make sure "
                         "their benefits are in place.",
                         partner=partner.name,

@@ -9,6 +9,13 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
+    def _crm_personal_data_sheets(self):
+        sheets = super()._crm_personal_data_sheets()
+        sheets["tier_history"] = (self.env._("Tier History"), "crm.loyalty.tier.history", {})
+        sheets["loyalty_cards"] = (self.env._("Loyalty Cards"), "loyalty.card", {})
+        sheets["points_history"] = (self.env._("Points History"), "loyalty.history", {})
+        return sheets
+
     def _crm_personal_data(self):
         data = super()._crm_personal_data()
         data["profile"][0].update(

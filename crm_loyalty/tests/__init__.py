@@ -2,6 +2,8 @@ from . import test_loyalty_benefits
 from . import test_loyalty_concurrency
 from . import test_loyalty_config
 from . import test_loyalty_dashboard
+from . import test_loyalty_dashboard_language
+from . import test_loyalty_staff_language
 from . import test_loyalty_currency_without_rate
 from . import test_loyalty_coupon_step
 from . import test_loyalty_lock_defaults

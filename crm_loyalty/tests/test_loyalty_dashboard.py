@@ -54,7 +54,7 @@ class TestLoyaltyDashboard(DashboardFiguresMixin, LoyaltyCase):
     def test_tier_migration_is_the_tier_migration_matrix(self):
         grid = self._assert_figure_matches_analysis(
             DASHBOARD,
-            "Tier migration",
+            "Tier migration (from → to)",
             "crm_loyalty.crm_loyalty_tier_migration_menu",
             ["from_tier_id", "to_tier_id"],
             ["__count"],

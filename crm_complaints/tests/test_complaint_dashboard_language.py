@@ -1,0 +1,15 @@
+"""The Complaints dashboard is shown in the reader's language: a Chinese Customer Care user gets every title,
+KPI label, pivot name and chart title in Chinese from the Dashboards app (the data the web client loads), an
+English user in English; the pivots' and charts' headers come from translated fields."""
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.crm_lifecycle.tests.dashboard_common import DashboardLanguageMixin
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintDashboardLanguage(DashboardLanguageMixin, HttpCase):
+    def test_complaints_dashboard_is_served_in_the_readers_language(self):
+        self._assert_dashboard_served_in_user_language(
+            "crm_complaints.crm_complaints_dashboard", "crm_complaints/data/files/complaints_dashboard.json"
+        )
