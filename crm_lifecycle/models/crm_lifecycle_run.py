@@ -624,7 +624,7 @@ class CrmLifecycleRun(models.Model):
 
         A customer whose values changed since the run was prepared (she ordered, a manager locked her
         stage) is not given the line's older values: she is recomputed now from the current orders
-        (`_lifecycle_refresh`, reason *time*; her RFM scores wait for the next run).
+        (`_lifecycle_refresh`, reason *time*, RFM scored against the stored cut points).
         """
         partner_columns = (*METRIC_COLUMNS, *RFM_COLUMNS)
         self.env["res.partner"].flush_model()
