@@ -25,6 +25,7 @@ TOUCH_REASONS = [
     ("blacklisted", "Blacklisted"),
     ("no_email", "No email address"),
     ("no_phone", "No phone number"),
+    ("invalid_phone", "Invalid phone number"),
     ("pressure_max", "Too many messages in the window"),
     ("pressure_gap", "Too soon after the previous message"),
     ("order_cancelled", "Order cancelled"),
@@ -209,7 +210,11 @@ class CrmCareTouch(models.Model):
         for touch_id, reason in vetoes.items():
             by_reason[reason].append(touch_id)
         for reason, touch_ids in by_reason.items():
-            self.browse(touch_ids)._mark_skipped(reason)
+            if reason == "invalid_phone":  # say which number, so that staff can correct it
+                for touch in self.browse(touch_ids):
+                    touch._mark_skipped(reason, touch._care_invalid_phone_message())
+            else:
+                self.browse(touch_ids)._mark_skipped(reason)
         to_run = todo.filtered(lambda t: t.id not in vetoes)
         for step in to_run.step_id:
             step_touches = to_run.filtered(lambda t, step=step: t.step_id == step)
@@ -307,11 +312,27 @@ class CrmCareTouch(models.Model):
                 reasons[touch.id] = "no_email"
             elif action in email_actions and partner.id in blacklisted:
                 reasons[touch.id] = "blacklisted"
-            elif action == "sms" and not (partner.phone_sanitized or partner.phone):
+            elif action == "sms" and not partner.phone:
                 reasons[touch.id] = "no_phone"
+            elif action == "sms" and not partner.phone_sanitized:
+                # Odoo's phone validation (phone_validation, the partner's country) finds no valid number: the SMS
+                # composer's `sms_number_format`, known now rather than when the SMS service refuses it
+                reasons[touch.id] = "invalid_phone"
             elif action == "sms" and partner.sudo().phone_sanitized_blacklisted:
                 reasons[touch.id] = "blacklisted"
         return reasons
+
+    def _care_invalid_phone_message(self):
+        """The translated reason (str) why this touch's SMS was not sent: its contact's phone number, which Odoo's
+        phone validation finds invalid."""
+        self.ensure_one()
+        partner = self.partner_id.sudo()
+        return self.env._(
+            "The phone number %(number)s of %(contact)s is not valid: the SMS was not sent. Correct the number on "
+            "the contact.",
+            number=partner.phone,
+            contact=partner.display_name,
+        )
 
     @api.model
     def _care_consent_channel_by_action(self):
@@ -432,7 +453,8 @@ class CrmCareTouch(models.Model):
                 [
                     {
                         "partner_id": touch.partner_id.id,
-                        "number": touch.partner_id.phone_sanitized or touch.partner_id.phone,
+                        # the number Odoo's phone validation formatted (E.164); invalid ones were vetoed
+                        "number": touch.partner_id.phone_sanitized,
                         "body": bodies[touch.partner_id.id],
                     }
                     for touch in touches
