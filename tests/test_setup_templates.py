@@ -104,4 +104,3 @@ def test_a_template_in_use_is_not_dropped(scratch):
     with pg_cursor(busy):  # a copy or a session on it: dropdb refuses, the template stays whole
         gc(current)
         assert exists(busy) == (True, True)
-

@@ -24,9 +24,7 @@ class TestReopenNewRound(ComplaintCase):
         self.assertEqual(complaint.escalation_level, 2)
         self.assertEqual(complaint.sla_status, "breached")
         self._respond(complaint, datetime(2026, 6, 17, 10, 0))
-        self._move(
-            complaint, "resolved", RESOLVED_AT, resolution="<p>A new vase was sent.</p>", cause_id=self.cause.id
-        )
+        self._move(complaint, "resolved", RESOLVED_AT, resolution="<p>A new vase was sent.</p>", cause_id=self.cause.id)
         self.assertEqual(complaint.sla_status, "breached")
         return complaint
 
@@ -61,17 +59,18 @@ class TestReopenNewRound(ComplaintCase):
 
         # the escalation cron escalates the new round again, level by level, at the new deadlines
         activity_type = self.env.ref("crm_complaints.mail_activity_type_complaint_escalation")
-        before = self.env["mail.activity"].search_count(
-            [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id), ("activity_type_id", "=", activity_type.id)]
-        )
+        escalations = [
+            ("res_model", "=", "crm.complaint"),
+            ("res_id", "=", complaint.id),
+            ("activity_type_id", "=", activity_type.id),
+        ]
+        before = self.env["mail.activity"].search_count(escalations)
         self._run_escalation(datetime(2026, 6, 22, 14, 59))
         self.assertEqual(complaint.escalation_level, 0)
         self._run_escalation(datetime(2026, 6, 22, 15, 5))
         self.assertEqual(complaint.escalation_level, 1)
         self.assertEqual(complaint.sla_status, "breached")
-        after = self.env["mail.activity"].search_count(
-            [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id), ("activity_type_id", "=", activity_type.id)]
-        )
+        after = self.env["mail.activity"].search_count(escalations)
         self.assertEqual(after, before + 1, "a new escalation activity for the new round")
         self._run_escalation(datetime(2026, 6, 23, 11, 5))
         self.assertEqual(complaint.escalation_level, 2)
