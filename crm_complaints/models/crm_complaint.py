@@ -738,9 +738,21 @@ class CrmComplaint(models.Model):
         if old_state in DONE_STATES:
             vals["reopen_count"] = self.reopen_count + 1
         self._cancel_followup()
+        self._close_round_escalations()
         # sudo: the SLA bookkeeping fields are read-only for everyone; access to the stage change was checked
         self.sudo()._write_bookkeeping(vals)
         self._apply_sla()
+
+    def _close_round_escalations(self):
+        """Mark done the escalation activities still open from the round that ended: they stay in the chatter
+        (done, with a note why), and the leader's to-do list only shows the new round's escalations."""
+        escalation_type = self.env.ref(
+            "crm_complaints.mail_activity_type_complaint_escalation", raise_if_not_found=False
+        )
+        # sudo: whoever reopens the complaint closes the leader's stale activity of the ended round
+        stale = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == escalation_type)
+        if stale:
+            stale.action_feedback(feedback=self.env._("The handling round it escalated has ended."))
 
     def _get_round_summary(self, old_state):
         """The chatter note (Markup) that sums up the handling round ending with a reopening: its SLA status,

@@ -51,29 +51,33 @@ class TestReopenNewRound(ComplaintCase):
 
     def test_reopening_by_stage_starts_a_new_escalation_round(self):
         complaint = self._escalated_and_resolved()
-        priority = complaint.priority
-        self._move(complaint, "in_progress", REOPENED_AT, user=self.agent)
-        self._assert_new_round(complaint, REOPENED_AT)
-        self.assertEqual(complaint.reopen_count, 1)
-        self.assertEqual(complaint.priority, priority, "the priority raised by the escalation stays")
-
-        # the escalation cron escalates the new round again, level by level, at the new deadlines
         activity_type = self.env.ref("crm_complaints.mail_activity_type_complaint_escalation")
         escalations = [
             ("res_model", "=", "crm.complaint"),
             ("res_id", "=", complaint.id),
             ("activity_type_id", "=", activity_type.id),
         ]
-        before = self.env["mail.activity"].search_count(escalations)
+        self.assertEqual(self.env["mail.activity"].search_count(escalations), 1, "the leader's, never done")
+        priority = complaint.priority
+        self._move(complaint, "in_progress", REOPENED_AT, user=self.agent)
+        self._assert_new_round(complaint, REOPENED_AT)
+        self.assertEqual(complaint.reopen_count, 1)
+        self.assertEqual(complaint.priority, priority, "the priority raised by the escalation stays")
+        self.assertEqual(self.env["mail.activity"].search_count(escalations), 0, "the ended round's escalation done")
+        done = complaint.message_ids.filtered(lambda m: "The handling round it escalated has ended." in str(m.body))
+        self.assertEqual(len(done), 1, "and kept in the chatter")
+
+        # the escalation cron escalates the new round again, level by level, at the new deadlines
         self._run_escalation(datetime(2026, 6, 22, 14, 59))
         self.assertEqual(complaint.escalation_level, 0)
         self._run_escalation(datetime(2026, 6, 22, 15, 5))
         self.assertEqual(complaint.escalation_level, 1)
         self.assertEqual(complaint.sla_status, "breached")
-        after = self.env["mail.activity"].search_count(escalations)
-        self.assertEqual(after, before + 1, "a new escalation activity for the new round")
+        activity = self.env["mail.activity"].search(escalations)
+        self.assertEqual((len(activity), activity.user_id), (1, self.leader), "a new escalation for the new round")
         self._run_escalation(datetime(2026, 6, 23, 11, 5))
         self.assertEqual(complaint.escalation_level, 2)
+        self.assertEqual(self.env["mail.activity"].search_count(escalations), 1)
 
     def test_a_response_and_resolution_in_the_new_round_are_counted_from_the_reopening(self):
         complaint = self._escalated_and_resolved()
