@@ -12,6 +12,7 @@ from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
 
 from odoo.addons.crm_lifecycle.tools import business_time
+from odoo.addons.crm_lifecycle.tools.customer_lang import customer_env
 
 from ..tools.complaint_attachment import get_max_size_mb, sort_attachments
 from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
@@ -1067,7 +1068,9 @@ class CrmComplaint(models.Model):
             partner = self._partner_find_from_emails_single([email_from], no_create=False)
             if partner:
                 msg_dict["author_id"] = partner.id  # the message itself is then the customer's
-        values.setdefault("subject", (msg_dict.get("subject") or "").strip() or self.env._("No subject"))
+        # the subject is the customer's (portal, replies): a default one in their language
+        default_subject = customer_env(self, partner, self.env.company).env._("No subject")
+        values.setdefault("subject", (msg_dict.get("subject") or "").strip() or default_subject)
         values.setdefault("channel", "email")
         values.setdefault("partner_id", partner.id)
         values.setdefault("email_from", email_from)

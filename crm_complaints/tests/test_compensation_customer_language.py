@@ -1,3 +1,7 @@
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
+
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -90,3 +94,28 @@ class TestCompensationCustomerLanguage(ComplaintCase):
         self.assertIn(f"Compensation for complaint {complaint.name}", str(note.body))
         coupon = self._approved_and_applied(complaint, "coupon", self.manager, coupon_program_id=self.coupons.id)
         self.assertEqual(self._coupon_line(coupon), chinese)
+
+
+@tagged("post_install", "-at_install")
+class TestMailedComplaintCustomerLanguage(ComplaintCase):
+    """A complaint mailed without a subject gets a default subject in its customer's language (they read it on
+    the portal and in replies), not in the mail gateway's."""
+
+    def _mailed_without_subject(self, email_from):
+        msg = EmailMessage()
+        msg["From"] = email_from
+        msg["To"] = f"complaints@{self.alias_domain}"
+        msg["Subject"] = ""
+        msg["Message-ID"] = make_msgid(domain="example.com")
+        msg.set_content("The vase arrived broken.")
+        with self.mock_datetime_and_now(datetime(2026, 6, 15, 10, 0)), self.mock_mail_gateway():
+            thread_id = self.env["mail.thread"].sudo().message_process(False, msg.as_string())
+            self.env.flush_all()
+        return self.env["crm.complaint"].browse(thread_id)
+
+    def test_default_subject_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["res.partner"].create({"name": "Wang Fang", "email": "wangfang@example.com", "lang": "zh_CN"})
+        self.assertEqual(self._mailed_without_subject("wangfang@example.com").subject, "无主题")
+        self.env = self.env(context=dict(self.env.context, lang="zh_CN"))  # whatever the gateway's language
+        self.assertEqual(self._mailed_without_subject("carla@example.com").subject, "No subject")
