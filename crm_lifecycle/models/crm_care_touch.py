@@ -10,6 +10,7 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from ..tools import business_time
+from ..tools.customer_lang import customer_lang
 from .crm_care_campaign import CARE_LOCK_KEY
 
 _logger = logging.getLogger(__name__)
@@ -579,7 +580,8 @@ class CrmCareTouch(models.Model):
                 return
         template = self.env.ref("survey.mail_template_user_input_invite", raise_if_not_found=False)
         company = self.env.company
-        for lang, touches in self.grouped(lambda t: t.partner_id.lang or "en_US").items():
+        # the invitation in each customer's language (the customer language rule, tools/customer_lang.py)
+        for lang, touches in self.grouped(lambda t: customer_lang(t.partner_id, company)).items():
             invite = (
                 self.env["survey.invite"]
                 .sudo()

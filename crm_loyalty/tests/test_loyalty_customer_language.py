@@ -110,3 +110,16 @@ class TestCareCouponCustomerLanguage(CareCase):
                 self.assertEqual(cards[en].history_ids.description, "Care campaign Birthday gift")
                 savepoint.rollback()
                 self.env.invalidate_all()
+
+    def test_a_contact_without_language_reads_its_company_s(self):
+        company = self.env["res.partner"].create({"name": "Hangzhou Tea Co.", "is_company": True, "lang": "zh_CN"})
+        contact = self._customer("Chen Wei", birthday=date(1990, 6, 15), parent_id=company.id)
+        contact.lang = False
+        campaign = self._campaign(
+            "birthday",
+            steps=[{"action": "issue_coupon", "coupon_program_id": self.coupons.id, "coupon_points": 1}],
+            name="Birthday gift",
+        )
+        self._run_care(self.TODAY)
+        card = self._touches(campaign).filtered(lambda t: t.partner_id == contact).loyalty_card_id
+        self.assertEqual(card.history_ids.description, "关怀活动 Birthday gift")
