@@ -315,13 +315,22 @@ class CrmCareTouch(models.Model):
                 reasons[touch.id] = "blacklisted"
             elif action == "sms" and not partner.phone:
                 reasons[touch.id] = "no_phone"
-            elif action == "sms" and not partner.phone_sanitized:
-                # Odoo's phone validation (phone_validation, the partner's country) finds no valid number: the SMS
-                # composer's `sms_number_format`, known now rather than when the SMS service refuses it
+            elif action == "sms" and not touch._care_sms_number():
+                # Odoo's phone validation finds no valid number: the SMS composer's `sms_number_format`, known
+                # now rather than when the SMS service refuses it
                 reasons[touch.id] = "invalid_phone"
             elif action == "sms" and partner.sudo().phone_sanitized_blacklisted:
                 reasons[touch.id] = "blacklisted"
         return reasons
+
+    def _care_sms_number(self):
+        """The number to text for this touch (str, E.164, e.g. "+8613800138000"), or False when its contact has
+        none or Odoo's phone validation (phone_validation's `_phone_format`, as the SMS composer calls it: the
+        contact's country, else the campaign company's) finds it invalid. Read live, not from the stored
+        `phone_sanitized`, which may have been computed before the `phonenumbers` library was installed."""
+        self.ensure_one()
+        partner = self.partner_id.sudo().with_company(self.company_id)
+        return partner._phone_format(fname="phone", force_format="E164") if partner.phone else False
 
     def _care_invalid_phone_message(self):
         """The translated reason (str) why this touch's SMS was not sent: its contact's phone number, which Odoo's
@@ -447,6 +456,8 @@ class CrmCareTouch(models.Model):
                         error, reason="render_error"
                     )
         touches = list(self.filtered(lambda t: t.partner_id.id in bodies))
+        # invalid and missing numbers were vetoed (`_care_veto_contact`)
+        numbers = {touch: touch._care_sms_number() for touch in touches}
         messages = (
             self.env["sms.sms"]
             .sudo()
@@ -454,8 +465,8 @@ class CrmCareTouch(models.Model):
                 [
                     {
                         "partner_id": touch.partner_id.id,
-                        # the number Odoo's phone validation formatted (E.164); invalid ones were vetoed
-                        "number": touch.partner_id.phone_sanitized,
+                        # the number Odoo's phone validation formatted (E.164)
+                        "number": numbers[touch],
                         "body": bodies[touch.partner_id.id],
                     }
                     for touch in touches
