@@ -356,15 +356,16 @@ _build_template() {
 # $TEMPLATE_GC_LOCK (with_lock), so that two setups do not collect at once nor drop a template just marked used.
 gc_templates() {
     local current=$1 prefix=${1%_*}_ max_age=${CRM_CARE_TEMPLATE_MAX_AGE_DAYS:-30} keep=${CRM_CARE_TEMPLATE_KEEP:-4}
-    local dir name rank=1 now
+    local dir name rank=1 now used
     if ((keep < 2)); then keep=2; fi
     now=$(date +%s)
     # most recently used first; the current template counts as the most recent
     while IFS= read -r dir; do
         name=$(basename "$dir")
         [[ $name == "$current" || $name == *_building ]] && continue
+        used=$(stat -c %Y "$dir/.crm-care-template" 2>/dev/null) || continue  # dropped meanwhile by hand
         rank=$((rank + 1))
-        if ((rank > keep || now - $(stat -c %Y "$dir/.crm-care-template") > max_age * 86400)) \
+        if ((rank > keep || now - used > max_age * 86400)) \
             && dropdb --if-exists "$name" >/dev/null 2>&1; then
             rm -rf "$dir"
         fi
