@@ -11,6 +11,7 @@ CACHE_DIR=${CRM_CARE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crm-care}
 ADDONS="crm_lifecycle,crm_loyalty,crm_complaints,crm_lifecycle_pos"
 STATE_DIR="$REPO_DIR/.odoo"      # git-ignored: odoo.conf, the filestores (data/), install logs (logs/)
 ODOO_CONF="$STATE_DIR/odoo.conf"
+TEMPLATE_GC_LOCK="$STATE_DIR/data/crm_care_templates_gc.lock"  # see gc_templates
 
 die() {
     printf 'crm-care: %s\n' "$*" >&2
@@ -319,6 +320,8 @@ ensure_template() {
     if ! template_ready "$TEMPLATE"; then
         with_lock "$STATE_DIR/data/$TEMPLATE.lock" _build_template "$TEMPLATE" "$kind" "$deps"
     fi
+    # Its last use (the marker's time), under the lock of the garbage collection, which keeps what was used lately.
+    with_lock "$TEMPLATE_GC_LOCK" touch "$STATE_DIR/data/filestore/$TEMPLATE/.crm-care-template"
 }
 
 template_ready() {
@@ -326,7 +329,7 @@ template_ready() {
 }
 
 _build_template() {
-    local name=$1 kind=$2 deps=$3 building="$1_building" demo_args=() old
+    local name=$1 kind=$2 deps=$3 building="$1_building" demo_args=()
     template_ready "$name" && return
     [[ $kind == demo ]] && demo_args=(--with-demo)
     say "building the database template $name: Odoo's ${deps//,/, }${demo_args:+ with demo data}" \
@@ -339,14 +342,38 @@ _build_template() {
     mkdir -p "$STATE_DIR/data/filestore/$building"
     mv "$STATE_DIR/data/filestore/$building" "$STATE_DIR/data/filestore/$name"
     touch "$STATE_DIR/data/filestore/$name/.crm-care-template"
-    # Our templates of older Odoo sources or dependency lists are dead weight: drop them (unless in use).
-    local prefix=${name%_*}_ dir
-    for dir in "$STATE_DIR/data/filestore/$prefix"*; do
-        old=$(basename "$dir")
-        if [[ $old != "$name" && -f $dir/.crm-care-template ]] && dropdb --if-exists "$old" >/dev/null 2>&1; then
+    # Templates of other Odoo sources or dependency lists may be another work tree's (sharing this data folder):
+    # kept; only the long-unused ones, or the least recently used beyond a count, are dropped.
+    with_lock "$TEMPLATE_GC_LOCK" gc_templates "$name"
+    return 0
+}
+
+# Garbage collection of our cached templates (crm_care_tpl_* and crm_care_tpld_*: one prefix at a time, that of
+# $1, which is never dropped): a template whose last use (the time of its filestore's .crm-care-template marker,
+# touched by ensure_template) is older than CRM_CARE_TEMPLATE_MAX_AGE_DAYS days (30) is dropped, and beyond the
+# CRM_CARE_TEMPLATE_KEEP (4, at least 2) most recently used of the prefix, the older ones too. A template still
+# in use (a copy running, a connection) is skipped: dropdb without --force refuses it. Call it holding
+# $TEMPLATE_GC_LOCK (with_lock), so that two setups do not collect at once nor drop a template just marked used.
+gc_templates() {
+    local current=$1 prefix=${1%_*}_ max_age=${CRM_CARE_TEMPLATE_MAX_AGE_DAYS:-30} keep=${CRM_CARE_TEMPLATE_KEEP:-4}
+    local dir name rank=1 now used
+    if ((keep < 2)); then keep=2; fi
+    now=$(date +%s)
+    # most recently used first; the current template counts as the most recent
+    while IFS= read -r dir; do
+        name=$(basename "$dir")
+        [[ $name == "$current" || $name == *_building ]] && continue
+        used=$(stat -c %Y "$dir/.crm-care-template" 2>/dev/null) || continue  # dropped meanwhile by hand
+        rank=$((rank + 1))
+        if ((rank > keep || now - used > max_age * 86400)) \
+            && dropdb --if-exists "$name" >/dev/null 2>&1; then
             rm -rf "$dir"
         fi
-    done
+    done < <(
+        for dir in "$STATE_DIR/data/filestore/$prefix"*; do
+            [[ -f $dir/.crm-care-template ]] && printf '%s %s\n' "$(stat -c %Y "$dir/.crm-care-template")" "$dir"
+        done | sort -rn | cut -d' ' -f2-
+    )
     return 0
 }
 

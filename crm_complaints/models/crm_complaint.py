@@ -12,6 +12,7 @@ from odoo.tools.intervals import Intervals
 from odoo.tools.mail import is_html_empty
 
 from odoo.addons.crm_lifecycle.tools import business_time
+from odoo.addons.crm_lifecycle.tools.customer_lang import customer_env
 
 from ..tools.complaint_attachment import get_max_size_mb, sort_attachments
 from .crm_complaint_stage import DONE_STATES, OPEN_STATES, RUNNING_STATES
@@ -35,6 +36,7 @@ PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Very Urgen
 SLA_BOOKKEEPING_FIELDS = frozenset(
     {
         "sla_policy_id",
+        "sla_start_date",
         "response_deadline",
         "resolve_deadline",
         "response_risk_date",
@@ -54,6 +56,8 @@ SLA_BOOKKEEPING_FIELDS = frozenset(
         "state",  # follows the stage: writing it would rewrite the stage's own state
     }
 )
+# Leaving one of these states for an open one starts a new handling round (see `_start_new_round`).
+CLOSED_STATES = (*DONE_STATES, "cancelled")
 AT_RISK_SHARE = 0.2  # at risk when less than this share of the allowed working time is left
 REOPEN_DAYS = 7  # a customer's reply within this many days of the resolution reopens the complaint
 LOW_RATING = 2  # a rating at or below this (the unhappy smiley is 1 of 5) reopens the complaint
@@ -165,6 +169,14 @@ class CrmComplaint(models.Model):
         copy=False,
         check_company=True,
         groups="base.group_user",
+    )
+    sla_start_date = fields.Datetime(
+        string="Handling Round Since",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Start of the current handling round, from which the SLA clock counts: empty for the first round "
+        "(the complaint's creation), the moment of the latest reopening after that.",
     )
     response_deadline = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     resolve_deadline = fields.Datetime(string="Resolution Deadline", readonly=True, copy=False)
@@ -593,16 +605,23 @@ class CrmComplaint(models.Model):
             return sum((stop - begin).total_seconds() / 3600 for begin, stop, _meta in intervals)
         return calendar.get_work_hours_count(utc.localize(start), utc.localize(end), domain=domain)
 
+    def _get_sla_start(self):
+        """Where the SLA clock of the current handling round starts (naive UTC): the latest reopening
+        (`sla_start_date`), else the creation."""
+        self.ensure_one()
+        return self.sla_start_date or self.create_date or fields.Datetime.now()
+
     def _get_sla_hours_used(self, moment):
-        """Working hours the SLA clock ran from creation to `moment` (naive UTC): the working hours in
-        between minus the paused ones; while paused (waiting, resolved) the clock stands still since
-        `sla_paused_since`."""
+        """Working hours the SLA clock ran in the current handling round up to `moment` (naive UTC): the
+        working hours since the round's start (`_get_sla_start`) minus the paused ones; while paused
+        (waiting, resolved) the clock stands still since `sla_paused_since`."""
         self.ensure_one()
         end = min(moment, self.sla_paused_since) if self.sla_paused_since else moment
-        return max(self._get_working_hours(self.create_date, end) - self.sla_paused_hours, 0.0)
+        return max(self._get_working_hours(self._get_sla_start(), end) - self.sla_paused_hours, 0.0)
 
     def _prepare_sla_dates(self, policy):
-        """Deadlines, at-risk and escalation moments of `policy`, counted from creation plus paused time."""
+        """Deadlines, at-risk and escalation moments of `policy`, counted from the start of the handling round
+        (creation, or the latest reopening) plus paused time."""
         self.ensure_one()
         if not policy:
             return dict.fromkeys(
@@ -628,7 +647,7 @@ class CrmComplaint(models.Model):
                 "response_risk_date": (1 - AT_RISK_SHARE) * policy.response_hours + paused,
                 "response_escalation_date": 2 * policy.response_hours + paused,
             }
-        moments = self._sla_plan(self.create_date or fields.Datetime.now(), targets.values())
+        moments = self._sla_plan(self._get_sla_start(), targets.values())
         return {field: moments[hours] for field, hours in targets.items()}
 
     def _apply_sla(self):
@@ -668,6 +687,9 @@ class CrmComplaint(models.Model):
             old, new = old_states.get(complaint.id), complaint.state
             if old == new:
                 continue
+            if old in CLOSED_STATES and new in OPEN_STATES:
+                complaint._start_new_round(old, now)
+                continue
             vals = {}
             resumed = False
             if old in RUNNING_STATES and new not in RUNNING_STATES:
@@ -684,9 +706,6 @@ class CrmComplaint(models.Model):
                 vals["resolution_hours"] = complaint._get_sla_hours_used(now)
             if new == "closed":
                 vals["closed_date"] = now
-            if old in DONE_STATES and new in OPEN_STATES:
-                vals |= {"reopen_count": complaint.reopen_count + 1, "resolved_date": False, "closed_date": False}
-                complaint._cancel_followup()
             # sudo: the SLA bookkeeping fields are read-only for everyone; access to the stage change was checked
             complaint.sudo()._write_bookkeeping(vals)
             if resumed and complaint.sla_policy_id:
@@ -694,6 +713,72 @@ class CrmComplaint(models.Model):
                 complaint.sudo()._write_bookkeeping(dates)
             if resolving and new == "resolved":
                 complaint._on_resolved()
+
+    def _start_new_round(self, old_state, now):
+        """A resolved, closed or cancelled complaint back in an open stage starts a new handling round: the SLA
+        clock counts again from `now` (naive UTC) with the best active policy, for a first response (to the
+        reopened complaint) and a resolution; the escalation level, first response, resolution, at-risk and
+        breach markers start afresh, the follow-up visit is cancelled. A resolved or closed complaint counts
+        one more reopening (`reopen_count`). The round that ends is summed up in the chatter first, so its
+        escalations and figures stay visible (the escalations' activities and notes stay too)."""
+        self.ensure_one()
+        self._message_log(body=self._get_round_summary(old_state))
+        vals = {
+            "sla_start_date": now,
+            "sla_paused_hours": 0.0,
+            # a complaint reopened straight into Waiting starts its round paused
+            "sla_paused_since": False if self.state in RUNNING_STATES else now,
+            "first_response_date": False,
+            "first_response_hours": 0.0,
+            "resolved_date": False,
+            "resolution_hours": 0.0,
+            "closed_date": False,
+            "escalation_level": 0,
+            "followup_date": False,
+        }
+        if old_state in DONE_STATES:
+            vals["reopen_count"] = self.reopen_count + 1
+        self._cancel_followup()
+        self._close_round_escalations()
+        # sudo: the SLA bookkeeping fields are read-only for everyone; access to the stage change was checked
+        self.sudo()._write_bookkeeping(vals)
+        self._apply_sla()
+
+    def _close_round_escalations(self):
+        """Mark done the escalation activities still open from the round that ended: they stay in the chatter
+        (done, with a note why), and the leader's to-do list only shows the new round's escalations."""
+        escalation_type = self.env.ref(
+            "crm_complaints.mail_activity_type_complaint_escalation", raise_if_not_found=False
+        )
+        # sudo: whoever reopens the complaint closes the leader's stale activity of the ended round
+        stale = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == escalation_type)
+        if stale:
+            stale.action_feedback(feedback=self.env._("The handling round it escalated has ended."))
+
+    def _get_round_summary(self, old_state):
+        """The chatter note (Markup) that sums up the handling round ending with a reopening: its SLA status,
+        escalation level, first response and resolution in working hours."""
+        self.ensure_one()
+        sudo = self.sudo()
+        statuses = dict(self._fields["sla_status"]._description_selection(self.env))
+        lines = [
+            self.env._(
+                "Reopened from %(state)s: a new handling round starts, with new SLA deadlines.",
+                state=dict(self._fields["state"]._description_selection(self.env)).get(old_state, old_state),
+            ),
+            self.env._(
+                "Previous round: SLA %(status)s, escalation level %(level)s.",
+                status=statuses.get(sudo.sla_status) or "-",
+                level=sudo.escalation_level,
+            ),
+        ]
+        if sudo.first_response_date:
+            lines.append(
+                self.env._("First response after %(hours)s working hours.", hours=f"{sudo.first_response_hours:.2f}")
+            )
+        if sudo.resolved_date:
+            lines.append(self.env._("Resolved after %(hours)s working hours.", hours=f"{sudo.resolution_hours:.2f}"))
+        return Markup("<p>%s</p>") % Markup("<br/>").join(lines)
 
     def _register_first_response(self, date):
         for complaint in self.filtered(lambda c: not c.first_response_date):
@@ -988,7 +1073,9 @@ class CrmComplaint(models.Model):
             partner = self._partner_find_from_emails_single([email_from], no_create=False)
             if partner:
                 msg_dict["author_id"] = partner.id  # the message itself is then the customer's
-        values.setdefault("subject", (msg_dict.get("subject") or "").strip() or self.env._("No subject"))
+        # the subject is the customer's (portal, replies): a default one in their language
+        default_subject = customer_env(self, partner, self.env.company).env._("No subject")
+        values.setdefault("subject", (msg_dict.get("subject") or "").strip() or default_subject)
         values.setdefault("channel", "email")
         values.setdefault("partner_id", partner.id)
         values.setdefault("email_from", email_from)

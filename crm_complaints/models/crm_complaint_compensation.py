@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from odoo.addons.crm_lifecycle.tools.customer_lang import customer_env
+
 KINDS = [
     ("refund", "Refund"),
     ("credit_note", "Credit Note"),
@@ -388,7 +390,9 @@ class CrmComplaintCompensation(models.Model):
         self._lock_invoice_compensations(invoice)
         amount = self._check_refundable(invoice)
         source_line = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")[:1]
-        label = self.env._("Compensation for complaint %(complaint)s", complaint=self.complaint_id.name)
+        # the credit note's reference and line are the customer's (printed, sent): in their language; the note
+        # in its chatter is for the staff
+        label = self._get_customer_label(invoice.partner_id)
         # sudo: Customer Care users need not be accountants; the compensation was approved (checked above),
         # and the credit note stays a draft for accounting to post.
         credit_note = (
@@ -419,7 +423,10 @@ class CrmComplaintCompensation(models.Model):
             )
         )
         credit_note.message_post(
-            body=Markup("<p>%s</p>") % label, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id
+            body=Markup("<p>%s</p>")
+            % self.env._("Compensation for complaint %(complaint)s", complaint=self.complaint_id.name),
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
         )
         return credit_note
 
@@ -462,5 +469,14 @@ class CrmComplaintCompensation(models.Model):
             "mode": "selected",
             "customer_ids": [Command.set(self.partner_id.ids)],
             "points_granted": points,
-            "description": self.env._("Compensation for complaint %(complaint)s", complaint=self.complaint_id.name),
+            # the card's history line is the customer's (portal, emails): in their language
+            "description": self._get_customer_label(self.partner_id),
         }
+
+    def _get_customer_label(self, partner):
+        """ "Compensation for complaint CMP/…" (str) in the language of `partner`, the customer who reads it on the
+        credit note or the coupon (crm_lifecycle's `customer_lang`: theirs, not the acting user's)."""
+        self.ensure_one()
+        return customer_env(self, partner, self.company_id).env._(
+            "Compensation for complaint %(complaint)s", complaint=self.complaint_id.name
+        )

@@ -29,3 +29,5 @@ from . import test_partner_care_summary
 from . import test_production_defaults
 from . import test_reply_scripts
 from . import test_demo_categories
+from . import test_reopen_new_round
+from . import test_compensation_customer_language

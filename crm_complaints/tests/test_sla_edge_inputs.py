@@ -40,12 +40,13 @@ class TestSlaEdgeInputs(ComplaintCase):
         self._resolve(complaint, MONDAY + timedelta(days=1, hours=1))  # Tuesday 10:00: 9 h - 6 h paused
         self.assertAlmostEqual(complaint.resolution_hours, 3.0)
         self.assertEqual(complaint.sla_status, "met")
-        # reopened on Wednesday 9:00: resolved from Tuesday 10:00 counts as paused (7 h)
+        # reopened on Wednesday 9:00: a new handling round counted from there (test_reopen_new_round.py)
         self._move(complaint, "in_progress", MONDAY + timedelta(days=2))
-        self.assertAlmostEqual(complaint.sla_paused_hours, 13.0)
+        self.assertAlmostEqual(complaint.sla_paused_hours, 0.0)
         self.assertFalse(complaint.sla_paused_since)
-        self.assertEqual(complaint.resolve_deadline, datetime(2026, 6, 18, 15))  # 29 h from Monday 9:00
+        self.assertEqual(complaint.response_deadline, datetime(2026, 6, 17, 13))  # 4 h from Wednesday 9:00
+        self.assertEqual(complaint.resolve_deadline, datetime(2026, 6, 18, 18))  # 16 h from Wednesday 9:00
         self.assertEqual((complaint.reopen_count, complaint.sla_status), (1, "on_track"))
-        self._resolve(complaint, MONDAY + timedelta(days=2, hours=1))  # Wednesday 10:00: 17 h - 13 h
-        self.assertAlmostEqual(complaint.resolution_hours, 4.0)
+        self._resolve(complaint, MONDAY + timedelta(days=2, hours=1))  # Wednesday 10:00: 1 h into the round
+        self.assertAlmostEqual(complaint.resolution_hours, 1.0)
         self.assertEqual(complaint.sla_status, "met")

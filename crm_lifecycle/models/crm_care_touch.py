@@ -10,6 +10,7 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from ..tools import business_time
+from ..tools.customer_lang import customer_lang
 from .crm_care_campaign import CARE_LOCK_KEY
 
 _logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ TOUCH_REASONS = [
     ("blacklisted", "Blacklisted"),
     ("no_email", "No email address"),
     ("no_phone", "No phone number"),
+    ("invalid_phone", "Invalid phone number"),
     ("pressure_max", "Too many messages in the window"),
     ("pressure_gap", "Too soon after the previous message"),
     ("order_cancelled", "Order cancelled"),
@@ -209,7 +211,11 @@ class CrmCareTouch(models.Model):
         for touch_id, reason in vetoes.items():
             by_reason[reason].append(touch_id)
         for reason, touch_ids in by_reason.items():
-            self.browse(touch_ids)._mark_skipped(reason)
+            if reason == "invalid_phone":  # say which number, so that staff can correct it
+                for touch in self.browse(touch_ids):
+                    touch._mark_skipped(reason, touch._care_invalid_phone_message())
+            else:
+                self.browse(touch_ids)._mark_skipped(reason)
         to_run = todo.filtered(lambda t: t.id not in vetoes)
         for step in to_run.step_id:
             step_touches = to_run.filtered(lambda t, step=step: t.step_id == step)
@@ -307,11 +313,36 @@ class CrmCareTouch(models.Model):
                 reasons[touch.id] = "no_email"
             elif action in email_actions and partner.id in blacklisted:
                 reasons[touch.id] = "blacklisted"
-            elif action == "sms" and not (partner.phone_sanitized or partner.phone):
+            elif action == "sms" and not partner.phone:
                 reasons[touch.id] = "no_phone"
+            elif action == "sms" and not touch._care_sms_number():
+                # Odoo's phone validation finds no valid number: the SMS composer's `sms_number_format`, known
+                # now rather than when the SMS service refuses it
+                reasons[touch.id] = "invalid_phone"
             elif action == "sms" and partner.sudo().phone_sanitized_blacklisted:
                 reasons[touch.id] = "blacklisted"
         return reasons
+
+    def _care_sms_number(self):
+        """The number to text for this touch (str, E.164, e.g. "+8613800138000"), or False when its contact has
+        none or Odoo's phone validation (phone_validation's `_phone_format`, as the SMS composer calls it: the
+        contact's country, else the campaign company's) finds it invalid. Read live, not from the stored
+        `phone_sanitized`, which may have been computed before the `phonenumbers` library was installed."""
+        self.ensure_one()
+        partner = self.partner_id.sudo().with_company(self.company_id)
+        return partner._phone_format(fname="phone", force_format="E164") if partner.phone else False
+
+    def _care_invalid_phone_message(self):
+        """The translated reason (str) why this touch's SMS was not sent: its contact's phone number, which Odoo's
+        phone validation finds invalid."""
+        self.ensure_one()
+        partner = self.partner_id.sudo()
+        return self.env._(
+            "The phone number %(number)s of %(contact)s is not valid: the SMS was not sent. Correct the number on "
+            "the contact.",
+            number=partner.phone,
+            contact=partner.display_name,
+        )
 
     @api.model
     def _care_consent_channel_by_action(self):
@@ -425,6 +456,8 @@ class CrmCareTouch(models.Model):
                         error, reason="render_error"
                     )
         touches = list(self.filtered(lambda t: t.partner_id.id in bodies))
+        # invalid and missing numbers were vetoed (`_care_veto_contact`)
+        numbers = {touch: touch._care_sms_number() for touch in touches}
         messages = (
             self.env["sms.sms"]
             .sudo()
@@ -432,7 +465,8 @@ class CrmCareTouch(models.Model):
                 [
                     {
                         "partner_id": touch.partner_id.id,
-                        "number": touch.partner_id.phone_sanitized or touch.partner_id.phone,
+                        # the number Odoo's phone validation formatted (E.164)
+                        "number": numbers[touch],
                         "body": bodies[touch.partner_id.id],
                     }
                     for touch in touches
@@ -566,7 +600,8 @@ class CrmCareTouch(models.Model):
                 return
         template = self.env.ref("survey.mail_template_user_input_invite", raise_if_not_found=False)
         company = self.env.company
-        for lang, touches in self.grouped(lambda t: t.partner_id.lang or "en_US").items():
+        # the invitation in each customer's language (the customer language rule, tools/customer_lang.py)
+        for lang, touches in self.grouped(lambda t: customer_lang(t.partner_id, company)).items():
             invite = (
                 self.env["survey.invite"]
                 .sudo()

@@ -64,3 +64,4 @@ from . import test_lifecycle_retention_freshness
 from . import test_install_large_database
 from . import test_demo_segments_filled
 from . import test_care_summary_tour
+from . import test_care_sms_number

@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.tools import float_round
 
+from odoo.addons.crm_lifecycle.tools.customer_lang import customer_env
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -62,13 +64,15 @@ class AccountMove(models.Model):
                     card.with_context(loyalty_no_mail=True).points -= taken
                     if shortfall:
                         card.crm_loyalty_points_shortfall += shortfall
-                    description = self.env._(
+                    # the card's history line is the customer's: in their language, not the accountant's
+                    env = customer_env(self, card.partner_id, credit_note.company_id).env
+                    description = env._(
                         "Credit note %(credit_note)s: points of order %(order)s taken back",
                         credit_note=credit_note.name,
                         order=order.name,
                     )
                     if shortfall:
-                        description += self.env._(" (%(points)s not on the card)", points=f"{shortfall:g}")
+                        description += env._(" (%(points)s not on the card)", points=f"{shortfall:g}")
                     History.create(
                         {
                             "card_id": card.id,

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
+from odoo.addons.crm_lifecycle.tools.customer_lang import customer_lang
+
 
 class CrmCareTouch(models.Model):
     _inherit = "crm.care.touch"
@@ -79,23 +81,29 @@ class CrmCareTouch(models.Model):
         while todo:
             # the wizard issues one coupon per customer: a customer twice in the batch waits for the next round
             batch = todo.browse(list({touch.partner_id: touch.id for touch in reversed(todo)}.values()))
-            # sudo: coupons are issued by sales administrators in the Loyalty app; the campaign decided to issue
-            wizard = (
-                self.env["loyalty.generate.wizard"]
-                .sudo()
-                .with_company(company)
-                .create(
-                    {
-                        "program_id": program.id,
-                        "mode": "selected",
-                        "customer_ids": [Command.set(batch.partner_id.ids)],
-                        "points_granted": step.coupon_points,
-                        "valid_until": expiration,
-                        "description": self.env._("Care campaign %(campaign)s", campaign=step.campaign_id.name),
-                    }
+            issued = self.env["loyalty.card"]
+            # one generation per language: the coupon's history line is the customer's, in their language
+            for lang, group in batch.grouped(lambda t: customer_lang(t.partner_id, company)).items():
+                # sudo: coupons are issued by sales administrators in the Loyalty app; the campaign decided to issue
+                wizard = (
+                    self.env["loyalty.generate.wizard"]
+                    .sudo()
+                    .with_company(company)
+                    .create(
+                        {
+                            "program_id": program.id,
+                            "mode": "selected",
+                            "customer_ids": [Command.set(group.partner_id.ids)],
+                            "points_granted": step.coupon_points,
+                            "valid_until": expiration,
+                            "description": self.with_context(lang=lang).env._(
+                                "Care campaign %(campaign)s",
+                                campaign=step.campaign_id.with_context(lang=lang).name,
+                            ),
+                        }
+                    )
                 )
-            )
-            issued = wizard.generate_coupons()
+                issued |= wizard.generate_coupons()
             by_partner = {card.partner_id: card for card in issued}
             for touch in batch:
                 card = by_partner.get(touch.partner_id)

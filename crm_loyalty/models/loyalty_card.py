@@ -1,3 +1,4 @@
+import json
 import logging
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.crm_lifecycle.tools import business_time
+from odoo.addons.crm_lifecycle.tools.customer_lang import customer_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -73,9 +75,7 @@ class LoyaltyCard(models.Model):
             today = company._get_lifecycle_today()[0]
             cutoff = self._loyalty_expiry_cutoff(company, today)
             last_day = self._loyalty_last_expired_day(today, company.loyalty_points_validity_months)
-            description = self.with_context(lang=company.partner_id.lang or self.env.lang).env._(
-                "Points earned up to %s expired", fields.Date.to_string(last_day)
-            )
+            description = self._loyalty_expiry_descriptions(company, last_day)
             program_id = company.loyalty_program_id.id
             self.flush_model()
             self.env["loyalty.history"].flush_model()
@@ -97,6 +97,21 @@ class LoyaltyCard(models.Model):
             self.env.cr.execute("DROP TABLE IF EXISTS crm_loyalty_expiry_todo")
         self.invalidate_model(["points"])
         self.env["loyalty.history"].invalidate_model()
+
+    @api.model
+    def _loyalty_expiry_descriptions(self, company, last_day):
+        """{language code: "Points earned up to <last_day> expired" in it} for every active language, and under ""
+        the text for a card whose customer has no language (the company's, see crm_lifecycle's `customer_lang`):
+        the card's history line is the customer's, written in their language, not the cron's."""
+        day = fields.Date.to_string(last_day)
+        texts = {
+            code: self.with_context(lang=code).env._("Points earned up to %s expired", day)
+            for code, _name in self.env["res.lang"].get_installed()
+        }
+        texts[""] = self.with_context(lang=customer_lang(company.partner_id.browse(), company)).env._(
+            "Points earned up to %s expired", day
+        )
+        return texts
 
     @api.model
     def _loyalty_expire_chunk_retrying(self, *args):
@@ -159,7 +174,8 @@ class LoyaltyCard(models.Model):
     @api.model
     def _loyalty_expire_chunk(self, program_id, cutoff, today, description, after, chunk_size):
         """Expire the points of the next chunk of candidate cards after id `after`:
-        (last id or None when none is left, cards, (expired cards, points)).
+        (last id or None when none is left, cards, (expired cards, points)). `description`: the history
+        line's text per language code (`_loyalty_expiry_descriptions`), each card's in its customer's.
 
         A card whose row has not changed since the candidates were taken (same ctid: any update of the
         card, such as points redeemed or earned meanwhile, makes a new row version) expires the amount
@@ -200,9 +216,14 @@ class LoyaltyCard(models.Model):
                     INSERT INTO loyalty_history
                            (card_id, description, issued, used, crm_loyalty_expiry_date,
                             create_uid, create_date, write_uid, write_date)
-                    SELECT card_id, %(description)s, 0, amount, %(today)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM expiring
-                     WHERE amount > 0
+                    SELECT e.card_id,
+                           COALESCE(%(texts)s::jsonb ->> p.lang, %(texts)s::jsonb ->> cp.lang, %(texts)s::jsonb ->> ''),
+                           0, e.amount, %(today)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM expiring e
+                      JOIN loyalty_card lc ON lc.id = e.card_id
+                      LEFT JOIN res_partner p ON p.id = lc.partner_id
+                      LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                     WHERE e.amount > 0
                         ON CONFLICT (card_id, crm_loyalty_expiry_date) WHERE crm_loyalty_expiry_date IS NOT NULL
                         DO NOTHING
                     RETURNING card_id, used
@@ -220,7 +241,7 @@ class LoyaltyCard(models.Model):
                 after=after,
                 limit=chunk_size,
                 cutoff=cutoff,
-                description=description,
+                texts=json.dumps(description),
                 today=today,
                 uid=self.env.uid,
                 now=now,

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import float_round
 
 from odoo.addons.crm_lifecycle.tools import schema
+from odoo.addons.crm_lifecycle.tools.customer_lang import customer_env
 
 
 class SaleOrder(models.Model):
@@ -107,9 +108,11 @@ class SaleOrder(models.Model):
         """The membership card's history line of this order says which tier multiplied its points. Called
         by sale_loyalty at confirmation, after the last update of the order's programs and before the
         points are added to the cards: the points of a contact's order go to the commercial entity's card
-        first (_loyalty_points_to_member_card)."""
+        first (_loyalty_points_to_member_card). The lines ("Order S00012 (Gold tier: points ×1.5)") are the
+        customer's: written in their language (crm_lifecycle's `customer_lang`), not the salesperson's."""
         self._loyalty_points_to_member_card()
         program = self._loyalty_membership_program()
+        self = customer_env(self, self.partner_id, self.company_id)  # noqa: PLW0642 - sale_loyalty's text too
         if program and self.loyalty_points_multiplier != 1.0:
             cards = self.coupon_point_ids.coupon_id.filtered(lambda card: card.program_id == program)
             note = self.env._(

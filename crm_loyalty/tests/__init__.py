@@ -39,3 +39,4 @@ from . import test_voice_feedback_by_tier
 from . import test_demo_story
 from . import test_membership_setup_wizard
 from . import test_install_large_database
+from . import test_loyalty_customer_language
