@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from bench_common import db_exists, log, registry  # noqa: E402
+from bench_common import db_exists, log, registry, timed, upgrade_bench_db  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
 
 import odoo  # noqa: E402
@@ -86,7 +86,8 @@ def prepare(args, night):
         )
         == PREPARED
     ):
-        log(f"  night database {night} kept (--reuse)")
+        with timed(f"night database {night} kept (--reuse), upgraded to the addons' current code"):
+            upgrade_bench_db(night)
         return
     source = f"crm_care_bench_install_{args.customers}_{args.orders}"
     if not db_exists(source):
