@@ -67,3 +67,4 @@ from . import test_install_large_database
 from . import test_demo_segments_filled
 from . import test_care_summary_tour
 from . import test_care_sms_number
+from . import test_care_sms_blacklist_live_number
