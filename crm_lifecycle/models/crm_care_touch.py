@@ -307,13 +307,11 @@ class CrmCareTouch(models.Model):
         # SMS: the number that would be texted (read live), and which of them Odoo's phone blacklist holds (one
         # query): the stored `phone_sanitized` behind `phone_sanitized_blacklisted` may be another form of the
         # number (computed without a country, or before `phonenumbers` was installed) and miss its entry.
-        sms_numbers = {
-            touch: touch._care_sms_number() for touch in touches if touch.step_id.action == "sms" and touch.partner_id.phone
-        }
-        blacklisted_numbers = set(
-            self.env["phone.blacklist"].sudo().search([("number", "in", [n for n in sms_numbers.values() if n])])
-            .mapped("number")
-        )
+        texted = touches.filtered(lambda t: t.step_id.action == "sms" and t.partner_id.phone)
+        sms_numbers = {touch: touch._care_sms_number() for touch in texted}
+        numbers = [number for number in sms_numbers.values() if number]
+        blacklist = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]) if numbers else []
+        blacklisted_numbers = {entry.number for entry in blacklist}
         for touch in touches:
             partner = touch.partner_id
             action = touch.step_id.action
