@@ -68,3 +68,4 @@ from . import test_demo_segments_filled
 from . import test_care_summary_tour
 from . import test_care_sms_number
 from . import test_care_sms_blacklist_live_number
+from . import test_privacy_need_to_know
