@@ -317,11 +317,17 @@ ensure_template() {
     else
         TEMPLATE="crm_care_tpl_$key"
     fi
+    # Its last use (the marker's time) first, under the lock of the garbage collection, which keeps what was used
+    # lately: another work tree's collection cannot drop it between this check and its use.
+    with_lock "$TEMPLATE_GC_LOCK" _mark_template_used "$TEMPLATE"
     if ! template_ready "$TEMPLATE"; then
         with_lock "$STATE_DIR/data/$TEMPLATE.lock" _build_template "$TEMPLATE" "$kind" "$deps"
     fi
-    # Its last use (the marker's time), under the lock of the garbage collection, which keeps what was used lately.
-    with_lock "$TEMPLATE_GC_LOCK" touch "$STATE_DIR/data/filestore/$TEMPLATE/.crm-care-template"
+}
+
+_mark_template_used() {
+    local marker="$STATE_DIR/data/filestore/$1/.crm-care-template"
+    if [[ -f $marker ]]; then touch "$marker"; fi
 }
 
 template_ready() {

@@ -304,6 +304,14 @@ class CrmCareTouch(models.Model):
             return reasons
         # Odoo's own blacklist flag (mail.thread.blacklist), computed for the whole batch at once.
         blacklisted = set(touches.partner_id.sudo().filtered("is_blacklisted").ids)
+        # SMS: the number that would be texted (read live), and which of them Odoo's phone blacklist holds (one
+        # query): the stored `phone_sanitized` behind `phone_sanitized_blacklisted` may be another form of the
+        # number (computed without a country, or before `phonenumbers` was installed) and miss its entry.
+        texted = touches.filtered(lambda t: t.step_id.action == "sms" and t.partner_id.phone)
+        sms_numbers = {touch: touch._care_sms_number() for touch in texted}
+        numbers = [number for number in sms_numbers.values() if number]
+        blacklist = self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]) if numbers else []
+        blacklisted_numbers = {entry.number for entry in blacklist}
         for touch in touches:
             partner = touch.partner_id
             action = touch.step_id.action
@@ -315,11 +323,13 @@ class CrmCareTouch(models.Model):
                 reasons[touch.id] = "blacklisted"
             elif action == "sms" and not partner.phone:
                 reasons[touch.id] = "no_phone"
-            elif action == "sms" and not touch._care_sms_number():
+            elif action == "sms" and not sms_numbers[touch]:
                 # Odoo's phone validation finds no valid number: the SMS composer's `sms_number_format`, known
                 # now rather than when the SMS service refuses it
                 reasons[touch.id] = "invalid_phone"
-            elif action == "sms" and partner.sudo().phone_sanitized_blacklisted:
+            elif action == "sms" and (
+                partner.sudo().phone_sanitized_blacklisted or sms_numbers[touch] in blacklisted_numbers
+            ):
                 reasons[touch.id] = "blacklisted"
         return reasons
 

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
-from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
+from odoo.addons.base_automation.models.base_automation import CREATE_TRIGGERS, WRITE_TRIGGERS
 
 # Written by the set-based stage change: invalidated in the cache after it.
 STAGE_FIELDS = ["lifecycle_stage_id", "lifecycle_stage_date", "write_uid", "write_date"]
@@ -26,7 +26,9 @@ class ResPartner(models.Model):
         depending on the stage are marked for recomputation (`modified`).
 
         Left to `write()` (returned): every move when an active Automation Rule on contacts' updates watches
-        the stage or its date, or any field (no trigger field): it must see each change; and the moves of
+        the stage or its date, or any field (no trigger field): it must see each change; every move when an
+        active Automation Rule reacts to the creation of stage history lines (their lines are then created
+        through the ORM, so that it runs for each); and the moves of
         partners already written in this transaction (Odoo's tracking will log their changes at commit: one
         note, not two), with a churn reason (leaving Churned clears it: res_partner_voice), or for which
         another addon gives a tracking subtype or log message.
@@ -38,6 +40,9 @@ class ResPartner(models.Model):
                 automation.trigger_field_ids.mapped("name")
             ):
                 return moves
+        History = self.env["crm.lifecycle.history"]
+        if self.env["base.automation"]._get_actions(History, CREATE_TRIGGERS):
+            return moves
         track = "lifecycle_stage_id" in self._track_get_fields() and not (
             self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack")
         )

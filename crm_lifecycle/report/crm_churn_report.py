@@ -45,12 +45,13 @@ class CrmChurnReport(models.Model):
         readonly=True,
         help="The customer (commercial entity) filed a complaint in the 90 days up to the day of churn.",
     )
+    # what the charts group by: they would show the yes/no field above as true/false, untranslated
     complaint_before = fields.Selection(
         [("complained", "Complained"), ("no_complaint", "No Complaint")],
         string="Complaint in the 90 Days Before",
         readonly=True,
         help="Complained or No Complaint: whether the customer (commercial entity) filed a complaint in the 90 days "
-        "up to the day of churn; the charts group by it (they would show a yes/no field as true/false).",
+        "up to the day of churn.",
     )
 
     def _get_complained_before_sql(self, history, tz, days):

@@ -6,6 +6,8 @@ from . import test_lifecycle_lock
 from . import test_lifecycle_stage_retired_campaign
 from . import test_care_occasion_retired
 from . import test_lifecycle_stage_retired
+from . import test_lifecycle_stage_write_at_scale
+from . import test_lifecycle_stage_history_create_rule
 from . import test_lifecycle_settings
 from . import test_lifecycle_performance
 from . import test_lifecycle_concurrency
@@ -65,3 +67,5 @@ from . import test_install_large_database
 from . import test_demo_segments_filled
 from . import test_care_summary_tour
 from . import test_care_sms_number
+from . import test_care_sms_blacklist_live_number
+from . import test_privacy_need_to_know
