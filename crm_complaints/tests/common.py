@@ -1,5 +1,7 @@
 from contextlib import contextmanager
 from datetime import datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
 from unittest.mock import patch
 
 from odoo.fields import Command
@@ -161,6 +163,23 @@ class ComplaintCase(MailCommon):
         with self.assertRaises(exception) as catcher:
             yield catcher
         self.assertRegex(str(catcher.exception), regex)
+
+    def _customer_reply(self, complaint, when, body="It is still not right"):
+        """The customer answers, through the mail gateway, the last email they received on the complaint."""
+        parent = complaint.message_ids.filtered(lambda m: self.customer in m.partner_ids)[:1]
+        self.assertTrue(parent.message_id)
+        msg = EmailMessage()
+        msg["From"] = '"Carla Customer" <carla@example.com>'
+        msg["To"] = f"complaints@{self.alias_domain}"
+        msg["Subject"] = f"Re: {parent.subject}"
+        msg["Message-ID"] = make_msgid(domain="example.com")
+        msg["In-Reply-To"] = parent.message_id
+        msg["References"] = parent.message_id
+        msg.set_content(body)
+        with self.mock_datetime_and_now(when), self.mock_mail_gateway():
+            self.env["mail.thread"].message_process(False, msg.as_string())
+            self.env.flush_all()
+        self.env.invalidate_all()
 
     def _respond(self, complaint, when, user=None):
         with self.mock_datetime_and_now(when):

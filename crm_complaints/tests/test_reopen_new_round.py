@@ -1,6 +1,4 @@
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 from odoo.tests import tagged
 
@@ -96,19 +94,7 @@ class TestReopenNewRound(ComplaintCase):
 
     def test_a_customer_reply_through_the_mail_gateway_starts_a_new_round(self):
         complaint = self._escalated_and_resolved()
-        parent = complaint.message_ids.filtered(lambda m: self.customer in m.partner_ids)[:1]
-        msg = EmailMessage()
-        msg["From"] = '"Carla Customer" <carla@example.com>'
-        msg["To"] = f"complaints@{self.alias_domain}"
-        msg["Subject"] = f"Re: {parent.subject}"
-        msg["Message-ID"] = make_msgid(domain="example.com")
-        msg["In-Reply-To"] = parent.message_id
-        msg["References"] = parent.message_id
-        msg.set_content("The new vase is broken too")
-        with self.mock_datetime_and_now(REOPENED_AT), self.mock_mail_gateway():
-            self.env["mail.thread"].message_process(False, msg.as_string())
-            self.env.flush_all()
-        self.env.invalidate_all()
+        self._customer_reply(complaint, REOPENED_AT, body="The new vase is broken too")
         self._assert_new_round(complaint, REOPENED_AT)
         self.assertEqual(complaint.reopen_count, 1)
 

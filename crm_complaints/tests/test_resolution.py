@@ -1,6 +1,4 @@
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -76,23 +74,6 @@ class TestResolution(ComplaintCase):
         complaint.sudo().rating_apply(5, token=complaint._rating_get_access_token())
         self.assertEqual(complaint.state, "resolved")
         self.assertEqual(complaint.reopen_count, 0)
-
-    def _customer_reply(self, complaint, when):
-        """The customer answers, through the mail gateway, the last email they received on the complaint."""
-        parent = complaint.message_ids.filtered(lambda m: self.customer in m.partner_ids)[:1]
-        self.assertTrue(parent.message_id)
-        msg = EmailMessage()
-        msg["From"] = '"Carla Customer" <carla@example.com>'
-        msg["To"] = f"complaints@{self.alias_domain}"
-        msg["Subject"] = f"Re: {parent.subject}"
-        msg["Message-ID"] = make_msgid(domain="example.com")
-        msg["In-Reply-To"] = parent.message_id
-        msg["References"] = parent.message_id
-        msg.set_content("It is still not right")
-        with self.mock_datetime_and_now(when), self.mock_mail_gateway():
-            self.env["mail.thread"].message_process(False, msg.as_string())
-            self.env.flush_all()
-        self.env.invalidate_all()
 
     def test_a_customer_reply_within_seven_days_reopens(self):
         complaint = self._resolved()

@@ -149,6 +149,32 @@ class LifecycleCase(TransactionCase):
             )
         )
 
+    def _plan_call_when_at_risk(self):
+        """The README's example Automation Rule: on contacts' updates of the lifecycle stage, a call planned
+        for the salesperson (summary "Customer at risk") when a customer becomes At Risk."""
+        automation = self.env["base.automation"].create(
+            {
+                "name": "Call customers at risk",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [(4, self.env.ref("crm_lifecycle.field_res_partner__lifecycle_stage_id").id)],
+                "filter_pre_domain": "[('lifecycle_stage_id.code', '!=', 'at_risk')]",
+                "filter_domain": "[('lifecycle_stage_id.code', '=', 'at_risk')]",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Plan a call",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "base_automation_id": automation.id,
+                "state": "next_activity",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "activity_summary": "Customer at risk",
+                "activity_user_type": "specific",
+                "activity_user_id": self.salesman.id,
+            }
+        )
+
     def _days_ago(self, days):
         return self.TODAY - timedelta(days=days)
 

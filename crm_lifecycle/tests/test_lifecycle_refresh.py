@@ -122,28 +122,7 @@ class TestLifecycleRefresh(LifecycleCase):
 
     def test_automation_rule_plans_activity_when_customer_becomes_at_risk(self):
         self._mark_classified()
-        automation = self.env["base.automation"].create(
-            {
-                "name": "Call customers at risk",
-                "model_id": self.env.ref("base.model_res_partner").id,
-                "trigger": "on_create_or_write",
-                "trigger_field_ids": [(4, self.env.ref("crm_lifecycle.field_res_partner__lifecycle_stage_id").id)],
-                "filter_pre_domain": "[('lifecycle_stage_id.code', '!=', 'at_risk')]",
-                "filter_domain": "[('lifecycle_stage_id.code', '=', 'at_risk')]",
-            }
-        )
-        self.env["ir.actions.server"].create(
-            {
-                "name": "Plan a call",
-                "model_id": self.env.ref("base.model_res_partner").id,
-                "base_automation_id": automation.id,
-                "state": "next_activity",
-                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-                "activity_summary": "Customer at risk",
-                "activity_user_type": "specific",
-                "activity_user_id": self.salesman.id,
-            }
-        )
+        self._plan_call_when_at_risk()
         drifting = self._customer("Drifting")
         self._order(drifting, self._days_ago(179))
         self._run_cron()

@@ -61,27 +61,6 @@ class TestLifecycleStageWriteAtScale(LifecycleCase):
             .mapped("code")
         )
 
-    def _plan_call_when_at_risk(self):
-        automation = self.env["base.automation"].create(
-            {
-                "name": "Call customers at risk",
-                "model_id": self.env.ref("base.model_res_partner").id,
-                "trigger": "on_create_or_write",
-                "trigger_field_ids": [(4, self.env.ref("crm_lifecycle.field_res_partner__lifecycle_stage_id").id)],
-                "filter_domain": "[('lifecycle_stage_id.code', '=', 'at_risk')]",
-            }
-        )
-        self.env["ir.actions.server"].create(
-            {
-                "name": "Plan a call",
-                "model_id": self.env.ref("base.model_res_partner").id,
-                "base_automation_id": automation.id,
-                "state": "next_activity",
-                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-                "activity_summary": "Customer at risk",
-            }
-        )
-
     def test_set_based_stage_change_is_what_write_gives(self):
         set_based, written = self._customer("Set Based"), self._customer("Written")
         self._order(set_based, self._days_ago(179))
